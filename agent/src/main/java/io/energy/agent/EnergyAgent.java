@@ -1,0 +1,80 @@
+package io.energy.agent;
+
+import java.io.File;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.jar.JarFile;
+
+/**
+ * The agent's entry point, and the only class of the agent that the application's class loader sees
+ * besides the bridge. It puts the bridge on the bootstrap class path, opens the core in a private class
+ * loader, and hands over. Whatever goes wrong here is reported and swallowed: the host always starts.
+ */
+public final class EnergyAgent {
+    private static final String CORE = "META-INF/energy/energy-core.jar";
+    private static final String FRONT_DOOR = "io.energy.control.AgentCore";
+    private static Method handle;
+    private static ClassLoader coreLoader;
+
+    private EnergyAgent() {
+    }
+
+    public static void premain(String args, Instrumentation inst) {
+        run(args, inst, true);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        run(args, inst, false);
+    }
+
+    /** {@code java -jar energy.jar doctor|help|version}. */
+    public static void main(String[] args) throws Exception {
+        ClassLoader loader = core(null);
+        Class<?> cli = Class.forName("io.energy.control.AgentCommandLine", true, loader);
+        cli.getMethod("main", String[].class).invoke(null, (Object) args);
+    }
+
+    private static synchronized void run(String args, Instrumentation inst, boolean launch) {
+        try {
+            if (handle == null) {
+                ClassLoader loader = core(inst);
+                handle = Class.forName(FRONT_DOOR, true, loader)
+                        .getMethod("handle", String.class, Instrumentation.class, boolean.class);
+            }
+            handle.invoke(null, args, inst, launch);
+        } catch (Throwable t) {
+            System.err.println("[energy] could not start (" + t + "); the application runs on without energy measurement");
+        }
+    }
+
+    private static ClassLoader core(Instrumentation inst) throws Exception {
+        if (coreLoader != null) {
+            return coreLoader;
+        }
+        File jar = agentJar();
+        if (inst != null) {
+            // The bridge must be visible from every class loader, because advice is inlined everywhere.
+            inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+        }
+        Path core = Files.createTempFile("energy-core-", ".jar");
+        core.toFile().deleteOnExit();
+        try (JarFile outer = new JarFile(jar); InputStream in = outer.getInputStream(outer.getEntry(CORE))) {
+            Files.copy(in, core, StandardCopyOption.REPLACE_EXISTING);
+        }
+        // Parent: the platform loader. The application's classes and libraries stay invisible to us, and
+        // ours to them, so neither side's Jackson, JNA or Byte Buddy can clash with the other's.
+        coreLoader = new URLClassLoader("energy", new URL[]{core.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        return coreLoader;
+    }
+
+    private static File agentJar() throws Exception {
+        URL location = EnergyAgent.class.getProtectionDomain().getCodeSource().getLocation();
+        return new File(location.toURI());
+    }
+}

@@ -1,0 +1,139 @@
+package io.energy.attribute;
+
+import io.energy.bridge.EnergyBridge;
+import io.energy.bridge.PathNode;
+import io.energy.bridge.ThreadContext;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Reads every instrumented thread's shadow-stack pointer once per tick and counts where it was. The
+ * application thread never waits for this: it only ever stores a pointer, and the sampler only loads it.
+ *
+ * <p>Because the pointer names the exact instrumented call path, a sample cannot be biased towards
+ * safepoints the way {@code Thread.getStackTrace()} sampling is, and a method that is short but called
+ * often gets its fair share of ticks.
+ */
+public final class CallPathSampler {
+    /** Per-thread bookkeeping of the sampler, kept in {@link ThreadContext#ledgerState}. */
+    static final class ThreadState {
+        final List<PathNode> touched = new ArrayList<>();
+    }
+
+    private final List<ThreadContext> contexts = new ArrayList<>();
+
+    /** Takes one sample of every known thread. Collector thread only. */
+    public void sample() {
+        for (ThreadContext c; (c = EnergyBridge.pollNewContext()) != null; ) {
+            c.ledgerState = new ThreadState();
+            contexts.add(c);
+        }
+        for (int i = 0, n = contexts.size(); i < n; i++) {
+            ThreadContext ctx = contexts.get(i);
+            PathNode cur = ctx.current();
+            ctx.intervalSamples++;
+            if (cur == ctx.root) {
+                ctx.intervalRootSamples++;
+            } else if (cur.intervalSamples++ == 0) {
+                ((ThreadState) ctx.ledgerState).touched.add(cur);
+            }
+        }
+    }
+
+    public List<ThreadContext> contexts() {
+        return contexts;
+    }
+
+    /**
+     * Closes the interval: one slice per thread that was sampled, with its CPU time since the last close.
+     *
+     * @param cpuNanos the current CPU time of each context's thread, index-aligned with {@link #contexts()}
+     *                 (-1 if the thread has ended)
+     */
+    public List<IntervalInput.ThreadSlice> closeInterval(EnergyLedger ledger, long[] cpuNanos) {
+        List<IntervalInput.ThreadSlice> slices = new ArrayList<>(contexts.size());
+        for (int i = 0; i < contexts.size(); i++) {
+            ThreadContext ctx = contexts.get(i);
+            ThreadState st = (ThreadState) ctx.ledgerState;
+            long now = i < cpuNanos.length ? cpuNanos[i] : -1;
+            long cpu = now >= 0 && ctx.lastCpuNanos >= 0 ? Math.max(0, now - ctx.lastCpuNanos) : 0;
+            if (ctx.lastCpuNanos < 0 && now >= 0) {
+                cpu = now; // first interval of this thread: all its CPU so far is since its first call
+            }
+            if (now >= 0) {
+                ctx.lastCpuNanos = now;
+            }
+            int count = st.touched.size();
+            if (count > 0 || ctx.intervalRootSamples > 0) {
+                LedgerNode[] nodes = new LedgerNode[count];
+                int[] samples = new int[count];
+                for (int k = 0; k < count; k++) {
+                    PathNode p = st.touched.get(k);
+                    nodes[k] = resolve(ledger, p);
+                    samples[k] = p.intervalSamples;
+                    p.intervalSamples = 0;
+                }
+                slices.add(new IntervalInput.ThreadSlice(cpu, ctx.intervalRootSamples, nodes, samples, count));
+            }
+            st.touched.clear();
+            ctx.intervalSamples = 0;
+            ctx.intervalRootSamples = 0;
+        }
+        return slices;
+    }
+
+    /** Moves call counts from the application threads' trees to the ledger; forgets ended threads. */
+    public void syncCalls(EnergyLedger ledger) {
+        for (Iterator<ThreadContext> it = contexts.iterator(); it.hasNext(); ) {
+            ThreadContext ctx = it.next();
+            sync(ledger, ctx.root);
+            sync(ledger, ctx.otherPaths);
+            if (!ctx.thread.isAlive()) {
+                it.remove();
+            }
+        }
+    }
+
+    private void sync(EnergyLedger ledger, PathNode node) {
+        if (node.methodId != 0) {
+            long calls = node.calls;
+            long delta = calls - node.reportedCalls;
+            if (delta > 0) {
+                ledger.addCalls(resolve(ledger, node), delta);
+                node.reportedCalls = calls;
+            }
+        }
+        for (PathNode child : node.children()) {
+            sync(ledger, child);
+        }
+    }
+
+    /** Total paths and calls the application threads could not keep (caps), for the health report. */
+    public long[] overCap() {
+        long paths = 0;
+        long depth = 0;
+        for (ThreadContext c : contexts) {
+            paths += c.pathsOverCap;
+            depth += c.callsBeyondDepth;
+        }
+        return new long[]{paths, depth};
+    }
+
+    static LedgerNode resolve(EnergyLedger ledger, PathNode p) {
+        Object cached = p.ledgerNode;
+        if (cached instanceof LedgerNode l) {
+            return l;
+        }
+        LedgerNode made;
+        if (p.methodId == EnergyBridge.OTHER_PATHS_ID) {
+            made = ledger.child(ledger.root(), LedgerNode.OTHER_PATHS);
+        } else {
+            LedgerNode parent = p.parent == null || p.parent.methodId == 0 ? ledger.root() : resolve(ledger, p.parent);
+            made = ledger.child(parent, p.methodId);
+        }
+        p.ledgerNode = made;
+        return made;
+    }
+}

@@ -1,0 +1,362 @@
+package io.energy.attribute;
+
+import io.energy.power.Domain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * The energy ledger: where every measured nanojoule went, per domain, as a call tree plus buckets.
+ *
+ * <p>Per interval and domain: machine energy = static (idle W × time) + dynamic; the process gets its
+ * share of dynamic by CPU time against the machine's busy CPU time (GPU: by the device's per-process
+ * share); the process's part goes to the agent's own threads, to each instrumented thread by its CPU
+ * time, and the rest to {@code (uninstrumented)}; a thread's part goes to the call paths its samples
+ * found, by sample count. GPU energy goes to the sampled paths inside the GPU scope, by wall time.
+ *
+ * <p>Every split is an integer split ({@link Split}), so the buckets add up to the measured energy
+ * exactly: {@link #conservationError(int)} is zero after every interval.
+ */
+public final class EnergyLedger {
+    /** Options the ledger needs; the rest of the configuration stays out of the model. */
+    public record Options(boolean dedicated, boolean staticToProcess, double[] idleWatts, int maxPaths,
+                          IntPredicate gpuScope) {
+    }
+
+    private final List<Domain> domains;
+    private final Options options;
+    private final LedgerNode root;
+    private final LedgerNode otherPaths;
+    private final LedgerNode uninstrumented;
+    private final LedgerNode otherProcesses;
+    private final LedgerNode staticIdle;
+    private final LedgerNode agent;
+    private final LedgerNode lost;
+    private final long[] measured;
+    private final Timeline timeline;
+    private int nodeCount;
+    private long intervals;
+    private long firstStart = -1;
+    private long lastEnd = -1;
+    private long pathsOverCap;
+    private long processCpuTotal;
+    private long agentCpuTotal;
+    private boolean machineCpuUnknown;
+    private LedgerNode intervalTop;
+    private long intervalTopNanoJoules;
+
+    public EnergyLedger(List<Domain> domains, Options options) {
+        this.domains = List.copyOf(domains);
+        this.options = options;
+        int n = domains.size();
+        root = new LedgerNode(LedgerNode.ROOT, null, n);
+        otherPaths = bucket(LedgerNode.OTHER_PATHS);
+        uninstrumented = bucket(LedgerNode.UNINSTRUMENTED);
+        otherProcesses = bucket(LedgerNode.OTHER_PROCESSES);
+        staticIdle = bucket(LedgerNode.STATIC_IDLE);
+        agent = bucket(LedgerNode.AGENT);
+        lost = bucket(LedgerNode.LOST);
+        measured = new long[n];
+        timeline = new Timeline(n);
+    }
+
+    private LedgerNode bucket(int id) {
+        LedgerNode b = new LedgerNode(id, root, domains.size());
+        root.children.put(id, b);
+        return b;
+    }
+
+    public List<Domain> domains() {
+        return domains;
+    }
+
+    public LedgerNode root() {
+        return root;
+    }
+
+    public LedgerNode bucketNode(int id) {
+        return root.children.get(id);
+    }
+
+    /** The node for {@code methodId} under {@code parent}, made on first use; beyond the cap, (other paths). */
+    public LedgerNode child(LedgerNode parent, int methodId) {
+        if (methodId == LedgerNode.OTHER_PATHS) {
+            return otherPaths;
+        }
+        LedgerNode c = parent.children.get(methodId);
+        if (c == null) {
+            if (nodeCount >= options.maxPaths() || parent == otherPaths) {
+                pathsOverCap++;
+                return otherPaths;
+            }
+            c = new LedgerNode(methodId, parent, domains.size());
+            parent.children.put(methodId, c);
+            nodeCount++;
+        }
+        return c;
+    }
+
+    /** Attributes one interval. */
+    public void apply(IntervalInput in) {
+        int nd = domains.size();
+        double seconds = Math.max(0, in.endNanos() - in.startNanos()) / 1e9;
+        if (firstStart < 0) {
+            firstStart = in.startNanos();
+        }
+        lastEnd = in.endNanos();
+        intervals++;
+        if (in.processCpuNanos() > 0) {
+            processCpuTotal += in.processCpuNanos();
+        }
+        agentCpuTotal += Math.max(0, in.agentCpuNanos());
+        if (in.machineBusyNanos() < 0) {
+            machineCpuUnknown = true;
+        }
+        intervalTop = null;
+        intervalTopNanoJoules = 0;
+        long[] processPart = new long[nd];
+        for (int d = 0; d < nd; d++) {
+            long energy = Math.max(0, in.nanoJoules()[d]);
+            measured[d] += energy;
+            Domain domain = domains.get(d);
+            double idle = options.idleWatts()[d];
+            long stat = Double.isNaN(idle) ? 0 : Math.min(energy, Math.round(idle * seconds * 1e9));
+            long dynamic = energy - stat;
+            double share = processShare(domain, d, in);
+            long proc = Math.min(dynamic, Math.round(dynamic * share));
+            long others = dynamic - proc;
+            if (options.staticToProcess()) {
+                proc += stat;
+                stat = 0;
+            }
+            staticIdle.selfNanoJoules[d] += stat;
+            otherProcesses.selfNanoJoules[d] += others;
+            processPart[d] = proc;
+            double powerW = seconds > 0 ? energy / 1e9 / seconds : 0;
+            double grainS = domain.grainNanos() / 1e9;
+            if (domain.isGpu()) {
+                attributeGpu(d, proc, in, powerW * grainS);
+            } else {
+                attributeCpu(d, proc, in, powerW * grainS);
+            }
+        }
+        recordTimes(in);
+        timeline.add(in.startNanos(), in.endNanos(), in.nanoJoules(), processPart,
+                intervalTop == null ? 0 : intervalTop.methodId);
+    }
+
+    private double processShare(Domain domain, int d, IntervalInput in) {
+        if (domain.isGpu()) {
+            double s = in.gpuProcessShare() == null ? Double.NaN : in.gpuProcessShare()[d];
+            return Double.isNaN(s) ? 1.0 : clamp(s);
+        }
+        if (options.dedicated()) {
+            return 1.0;
+        }
+        long proc = in.processCpuNanos();
+        long machine = in.machineBusyNanos();
+        if (machine < 0 || proc < 0) {
+            return 1.0; // nothing to compare with: the process takes the dynamic part (said in the report)
+        }
+        if (machine == 0) {
+            return proc > 0 ? 1.0 : 0.0;
+        }
+        return clamp((double) proc / machine);
+    }
+
+    private static double clamp(double v) {
+        return v < 0 ? 0 : Math.min(1, v);
+    }
+
+    private void attributeCpu(int d, long energy, IntervalInput in, double grainJoules) {
+        List<IntervalInput.ThreadSlice> threads = in.threads();
+        int n = threads.size();
+        long[] weights = new long[n + 2];
+        long threadCpu = 0;
+        for (int i = 0; i < n; i++) {
+            weights[i] = Math.max(0, threads.get(i).cpuNanos());
+            threadCpu += weights[i];
+        }
+        long agentCpu = Math.max(0, in.agentCpuNanos());
+        weights[n] = agentCpu;
+        long processCpu = in.processCpuNanos();
+        weights[n + 1] = processCpu < 0 ? 0 : Math.max(0, processCpu - threadCpu - agentCpu);
+        long[] parts = Split.proportional(energy, weights);
+        if (parts == null) {
+            uninstrumented.selfNanoJoules[d] += energy;
+            return;
+        }
+        agent.selfNanoJoules[d] += parts[n];
+        uninstrumented.selfNanoJoules[d] += parts[n + 1];
+        for (int i = 0; i < n; i++) {
+            if (parts[i] > 0) {
+                spreadOverSamples(d, parts[i], threads.get(i), grainJoules * parts[i] / Math.max(1, energy));
+            }
+        }
+    }
+
+    private void spreadOverSamples(int d, long energy, IntervalInput.ThreadSlice t, double grainJoules) {
+        int count = t.count();
+        long[] w = new long[count + 1];
+        int total = t.rootSamples();
+        for (int i = 0; i < count; i++) {
+            w[i] = t.samples()[i];
+            total += t.samples()[i];
+        }
+        w[count] = t.rootSamples();
+        long[] parts = Split.proportional(energy, w);
+        if (parts == null) {
+            uninstrumented.selfNanoJoules[d] += energy;
+            return;
+        }
+        uninstrumented.selfNanoJoules[d] += parts[count];
+        for (int i = 0; i < count; i++) {
+            LedgerNode node = t.nodes()[i];
+            credit(node, d, parts[i], variance(energy, t.samples()[i], total, parts[i], grainJoules));
+        }
+    }
+
+    /**
+     * Variance of a share found by sampling: binomial in the number of samples, plus one sample's worth
+     * for the quantisation at the ends of calls, plus the source's grain (a counter that moves every
+     * grain cannot place energy more finely than that).
+     */
+    static double variance(long energy, int samples, int total, long part, double grainJoules) {
+        if (total <= 0) {
+            return 0;
+        }
+        double p = (double) samples / total;
+        double perSample = (double) energy / total;
+        double sampling = perSample * perSample * (samples * (1 - p) + 1);
+        double grain = grainJoules * 1e9 * p;
+        return sampling + grain * grain;
+    }
+
+    private void attributeGpu(int d, long energy, IntervalInput in, double grainJoules) {
+        List<LedgerNode> nodes = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        for (IntervalInput.ThreadSlice t : in.threads()) {
+            for (int i = 0; i < t.count(); i++) {
+                if (inGpuScope(t.nodes()[i])) {
+                    nodes.add(t.nodes()[i]);
+                    counts.add(t.samples()[i]);
+                }
+            }
+        }
+        long[] w = new long[nodes.size()];
+        int total = 0;
+        for (int i = 0; i < w.length; i++) {
+            w[i] = counts.get(i);
+            total += counts.get(i);
+        }
+        long[] parts = Split.proportional(energy, w);
+        if (parts == null) {
+            uninstrumented.selfNanoJoules[d] += energy;
+            return;
+        }
+        for (int i = 0; i < parts.length; i++) {
+            credit(nodes.get(i), d, parts[i], variance(energy, (int) w[i], total, parts[i], grainJoules));
+        }
+    }
+
+    private void credit(LedgerNode node, int d, long nanoJoules, double variance) {
+        node.selfNanoJoules[d] += nanoJoules;
+        node.selfVariance[d] += variance;
+        if (nanoJoules > intervalTopNanoJoules) {
+            intervalTop = node;
+            intervalTopNanoJoules = nanoJoules;
+        }
+    }
+
+    private boolean inGpuScope(LedgerNode node) {
+        if (node.gpuScope == 0) {
+            boolean in = false;
+            for (LedgerNode n = node; n != null && n.methodId > 0; n = n.parent) {
+                if (options.gpuScope().test(n.methodId)) {
+                    in = true;
+                    break;
+                }
+            }
+            node.gpuScope = (byte) (in ? 1 : -1);
+        }
+        return node.gpuScope > 0;
+    }
+
+    private void recordTimes(IntervalInput in) {
+        for (IntervalInput.ThreadSlice t : in.threads()) {
+            int total = t.totalSamples();
+            for (int i = 0; i < t.count(); i++) {
+                LedgerNode node = t.nodes()[i];
+                node.samples += t.samples()[i];
+                node.wallNanos += t.samples()[i] * in.tickNanos();
+                if (total > 0 && t.cpuNanos() > 0) {
+                    node.cpuNanos += Math.round((double) t.cpuNanos() * t.samples()[i] / total);
+                }
+            }
+        }
+    }
+
+    /** Adds calls counted on the application threads since the last report. */
+    public void addCalls(LedgerNode node, long calls) {
+        node.calls += calls;
+    }
+
+    /** Energy that could not be placed (for example a thread whose events were lost) goes here. */
+    public void addLost(int domain, long nanoJoules) {
+        lost.selfNanoJoules[domain] += nanoJoules;
+    }
+
+    public long measuredNanoJoules(int domain) {
+        return measured[domain];
+    }
+
+    /** Sum over every node of the ledger minus the measured energy: zero, always. */
+    public long conservationError(int domain) {
+        return sum(root, domain) - measured[domain];
+    }
+
+    private static long sum(LedgerNode n, int d) {
+        long s = n.selfNanoJoules[d];
+        for (LedgerNode c : n.children.values()) {
+            s += sum(c, d);
+        }
+        return s;
+    }
+
+    public Timeline timeline() {
+        return timeline;
+    }
+
+    public long intervals() {
+        return intervals;
+    }
+
+    public long durationNanos() {
+        return firstStart < 0 ? 0 : lastEnd - firstStart;
+    }
+
+    public long pathsOverCap() {
+        return pathsOverCap;
+    }
+
+    public int nodeCount() {
+        return nodeCount;
+    }
+
+    public long processCpuNanos() {
+        return processCpuTotal;
+    }
+
+    public long agentCpuNanos() {
+        return agentCpuTotal;
+    }
+
+    public boolean machineCpuUnknown() {
+        return machineCpuUnknown;
+    }
+
+    public Options options() {
+        return options;
+    }
+}

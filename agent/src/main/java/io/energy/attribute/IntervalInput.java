@@ -1,0 +1,39 @@
+package io.energy.attribute;
+
+import java.util.List;
+
+/**
+ * Everything the ledger needs to attribute one interval, gathered by the collector (or made up by a
+ * test): measured energy, CPU times and, per thread, where its samples landed.
+ *
+ * @param startNanos       interval start ({@code System.nanoTime()} scale)
+ * @param endNanos         interval end
+ * @param nanoJoules       energy per domain in the interval
+ * @param processCpuNanos  this process's CPU time in the interval, or -1 if unknown
+ * @param machineBusyNanos the whole machine's busy CPU time in the interval, or -1 if unknown
+ * @param agentCpuNanos    CPU time of the agent's own threads in the interval
+ * @param gpuProcessShare  per domain, this process's share of a GPU's dynamic energy (NaN: unknown)
+ * @param tickNanos        average sample period in this interval
+ * @param threads          per thread: CPU time and samples
+ */
+public record IntervalInput(long startNanos, long endNanos, long[] nanoJoules, long processCpuNanos,
+                            long machineBusyNanos, long agentCpuNanos, double[] gpuProcessShare, long tickNanos,
+                            List<ThreadSlice> threads) {
+
+    /**
+     * One thread's part of an interval.
+     *
+     * @param cpuNanos    the thread's CPU time in the interval
+     * @param rootSamples samples that found no instrumented frame
+     * @param nodes       the call paths sampled, with {@code samples[i]} samples each
+     */
+    public record ThreadSlice(long cpuNanos, int rootSamples, LedgerNode[] nodes, int[] samples, int count) {
+        public int totalSamples() {
+            int n = rootSamples;
+            for (int i = 0; i < count; i++) {
+                n += samples[i];
+            }
+            return n;
+        }
+    }
+}

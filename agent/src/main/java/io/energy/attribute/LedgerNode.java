@@ -1,0 +1,57 @@
+package io.energy.attribute;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One call path in the merged (all threads) call tree of the ledger, or one of the ledger's buckets.
+ * Only the collector thread changes it.
+ */
+public final class LedgerNode {
+    /** Ids below zero are buckets, not methods. */
+    public static final int ROOT = 0;
+    public static final int OTHER_PATHS = -1;
+    public static final int UNINSTRUMENTED = -2;
+    public static final int OTHER_PROCESSES = -3;
+    public static final int STATIC_IDLE = -4;
+    public static final int AGENT = -5;
+    public static final int LOST = -6;
+
+    public final int methodId;
+    public final LedgerNode parent;
+    final Map<Integer, LedgerNode> children = new HashMap<>();
+    /** Energy that landed on this path itself (not its callees), per domain, in nanojoules. */
+    public final long[] selfNanoJoules;
+    /** Variance of {@link #selfNanoJoules}, per domain, in nJ². */
+    public final double[] selfVariance;
+    public long calls;
+    public long samples;
+    public long wallNanos;
+    public long cpuNanos;
+    /** Cached: is this path inside the configured GPU scope? 0 unknown, 1 yes, -1 no. */
+    byte gpuScope;
+
+    LedgerNode(int methodId, LedgerNode parent, int domains) {
+        this.methodId = methodId;
+        this.parent = parent;
+        this.selfNanoJoules = new long[domains];
+        this.selfVariance = new double[domains];
+    }
+
+    public Collection<LedgerNode> children() {
+        return children.values();
+    }
+
+    public boolean isBucket() {
+        return methodId < 0;
+    }
+
+    public int depth() {
+        int d = 0;
+        for (LedgerNode n = parent; n != null; n = n.parent) {
+            d++;
+        }
+        return d;
+    }
+}

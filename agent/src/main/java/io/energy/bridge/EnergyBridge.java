@@ -1,0 +1,117 @@
+package io.energy.bridge;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The only agent code that instrumented methods call. It lives on the bootstrap class path so that
+ * inlined advice resolves it from any class loader, and it uses nothing but the JDK.
+ *
+ * <p>The hot path is {@link #enter(int)} and {@link #exit(PathNode)}: one thread-local lookup, a
+ * cached child lookup, a counter increment and a release store. No allocation after a path's first
+ * call, no lock, no clock read: the time base is {@link #tick}, published by the collector.
+ */
+public final class EnergyBridge {
+    /** Method id of the per-thread node that collects paths beyond the cap. */
+    public static final int OTHER_PATHS_ID = -1;
+
+    /** Coarse clock: incremented by the collector once per sample period. */
+    public static volatile int tick;
+
+    private static volatile boolean enabled;
+    private static volatile int maxDepth = 256;
+    private static volatile int maxNodesPerThread = 20_000;
+    private static volatile int longCallTicks;
+    private static volatile LongCallSink longCallSink;
+    private static volatile ThreadLocal<ThreadContext> contexts = newContexts();
+
+    /** Contexts created since the collector last looked; it moves them to its own list. */
+    private static final ConcurrentLinkedQueue<ThreadContext> NEW_CONTEXTS = new ConcurrentLinkedQueue<>();
+
+    private EnergyBridge() {
+    }
+
+    public static PathNode enter(int methodId) {
+        if (!enabled) {
+            return null;
+        }
+        ThreadContext ctx = contexts.get();
+        PathNode cur = ctx.currentPlain();
+        PathNode child = cur.lastChildId == methodId ? cur.lastChild : cur.childFor(methodId);
+        if (child == cur) {
+            return cur; // beyond the depth cap: counted in the context, the path stays where it is
+        }
+        child.calls++;
+        child.enterTick = tick;
+        ctx.moveTo(child);
+        return cur;
+    }
+
+    public static void exit(PathNode previous) {
+        if (previous == null) {
+            return;
+        }
+        ThreadContext ctx = previous.owner;
+        int threshold = longCallTicks;
+        if (threshold > 0) {
+            PathNode cur = ctx.currentPlain();
+            int ran = tick - cur.enterTick;
+            if (ran >= threshold && cur != previous) {
+                reportLongCall(cur, ran);
+            }
+        }
+        ctx.moveTo(previous);
+    }
+
+    private static void reportLongCall(PathNode node, int ticks) {
+        LongCallSink sink = longCallSink;
+        if (sink != null) {
+            try {
+                sink.longCall(node, ticks);
+            } catch (Throwable ignored) {
+                // The host's call must complete as if we were not here.
+            }
+        }
+    }
+
+    private static ThreadLocal<ThreadContext> newContexts() {
+        return ThreadLocal.withInitial(() -> {
+            ThreadContext ctx = new ThreadContext(Thread.currentThread(), maxDepth, maxNodesPerThread);
+            NEW_CONTEXTS.add(ctx);
+            return ctx;
+        });
+    }
+
+    /** Starts a fresh generation: contexts made before this call are no longer handed out. */
+    public static synchronized void start(int depthCap, int nodesPerThread, int longCallThresholdTicks,
+                                          LongCallSink sink) {
+        enabled = false;
+        maxDepth = depthCap;
+        maxNodesPerThread = nodesPerThread;
+        longCallTicks = longCallThresholdTicks;
+        longCallSink = sink;
+        NEW_CONTEXTS.clear();
+        contexts = newContexts();
+        enabled = true;
+    }
+
+    /** Stops recording. Calls in flight still find their way out: exit only restores a pointer. */
+    public static synchronized void stop() {
+        enabled = false;
+        longCallTicks = 0;
+        longCallSink = null;
+    }
+
+    public static boolean enabled() {
+        return enabled;
+    }
+
+    public static void setLongCall(int thresholdTicks, LongCallSink sink) {
+        longCallSink = sink;
+        longCallTicks = thresholdTicks;
+    }
+
+    /** Hands the collector the contexts created since its last call. */
+    public static ThreadContext pollNewContext() {
+        return NEW_CONTEXTS.poll();
+    }
+}

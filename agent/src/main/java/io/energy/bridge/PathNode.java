@@ -1,0 +1,64 @@
+package io.energy.bridge;
+
+/**
+ * One call path of one thread: a node of that thread's call tree, keyed by method id under its parent.
+ *
+ * <p>The owning application thread is the only writer of {@link #calls}, {@link #enterTick} and the
+ * child table. The collector is the only writer of the {@code sampled*} fields and {@link #ledgerNode}.
+ * Nothing here is locked: the collector tolerates a slightly stale call count, never a torn tree,
+ * because children are published with a release store after they are fully built.
+ */
+public final class PathNode {
+    /** Method id from the agent's registry; 0 for a thread's root (no instrumented frame active). */
+    public final int methodId;
+    public final PathNode parent;
+    public final ThreadContext owner;
+    public final int depth;
+
+    // Written by the owner thread only.
+    public long calls;
+    public int enterTick;
+    int lastChildId = -1;
+    PathNode lastChild;
+    volatile PathNode[] children = EMPTY;
+
+    // Written by the collector only.
+    public int intervalSamples;
+    public long reportedCalls;
+    public Object ledgerNode;
+
+    private static final PathNode[] EMPTY = new PathNode[0];
+
+    PathNode(int methodId, PathNode parent, ThreadContext owner, int depth) {
+        this.methodId = methodId;
+        this.parent = parent;
+        this.owner = owner;
+        this.depth = depth;
+    }
+
+    /** The child for {@code id}, created on first use; only the owner thread calls this. */
+    PathNode childFor(int id) {
+        PathNode[] kids = children;
+        for (PathNode k : kids) {
+            if (k.methodId == id) {
+                lastChildId = id;
+                lastChild = k;
+                return k;
+            }
+        }
+        PathNode made = owner.newChild(this, id);
+        if (made.parent == this) {
+            PathNode[] grown = java.util.Arrays.copyOf(kids, kids.length + 1);
+            grown[kids.length] = made;
+            children = grown; // volatile store publishes the fully built node to the collector
+        }
+        lastChildId = id;
+        lastChild = made;
+        return made;
+    }
+
+    /** A snapshot of the children for the collector. */
+    public PathNode[] children() {
+        return children;
+    }
+}

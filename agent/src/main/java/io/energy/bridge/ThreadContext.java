@@ -1,0 +1,85 @@
+package io.energy.bridge;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Per-thread state of the shadow stack: a pointer into the thread's own call tree.
+ *
+ * <p>Entering an instrumented method moves {@code current} to a child node and leaving moves it back.
+ * The collector reads {@code current} at every tick and so knows exactly which instrumented call path
+ * the thread is in, without stopping it and without safepoint bias.
+ */
+public final class ThreadContext {
+    private static final VarHandle CURRENT;
+
+    static {
+        try {
+            CURRENT = MethodHandles.lookup().findVarHandle(ThreadContext.class, "current", PathNode.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    public final Thread thread;
+    public final long threadId;
+    public final PathNode root;
+    /** Collapses every call path beyond the per-thread cap; counted, never silently dropped. */
+    public final PathNode otherPaths;
+    final int maxDepth;
+    final int maxNodes;
+    PathNode current;
+    int nodeCount;
+
+    // Written by the owner thread, read by the collector.
+    public volatile long pathsOverCap;
+    public volatile long callsBeyondDepth;
+
+    // Written by the collector only.
+    public int intervalSamples;
+    public int intervalRootSamples;
+    public long lastCpuNanos = -1;
+    public Object ledgerState;
+
+    ThreadContext(Thread thread, int maxDepth, int maxNodes) {
+        this.thread = thread;
+        this.threadId = thread.getId();
+        this.root = new PathNode(0, null, this, 0);
+        this.otherPaths = new PathNode(EnergyBridge.OTHER_PATHS_ID, root, this, 1);
+        this.maxDepth = maxDepth;
+        this.maxNodes = maxNodes;
+        this.current = root;
+    }
+
+    /** Where the thread is now, as the collector sees it. */
+    public PathNode current() {
+        return (PathNode) CURRENT.getAcquire(this);
+    }
+
+    PathNode currentPlain() {
+        return current;
+    }
+
+    void moveTo(PathNode node) {
+        // A release store keeps the JIT from folding an enter/exit pair away inside a hot loop,
+        // and costs a plain move on x86.
+        CURRENT.setRelease(this, node);
+    }
+
+    PathNode newChild(PathNode parent, int id) {
+        if (parent.depth >= maxDepth) {
+            callsBeyondDepth++;
+            return parent;
+        }
+        if (nodeCount >= maxNodes || parent == otherPaths) {
+            pathsOverCap++;
+            return otherPaths;
+        }
+        nodeCount++;
+        return new PathNode(id, parent, this, parent.depth + 1);
+    }
+
+    public int nodeCount() {
+        return nodeCount;
+    }
+}

@@ -1,0 +1,91 @@
+package io.energy.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's whole configuration, validated and immutable. Built by {@link ConfigParser} from the
+ * agent arguments, {@code -Denergy.*} system properties and a {@code config=FILE}.
+ */
+public record Config(
+        List<MethodPattern> include,
+        List<MethodPattern> exclude,
+        Path out,
+        Source source,
+        Path replay,
+        Path raplRoot,
+        String nvmlLibrary,
+        Duration interval,
+        Duration samplePeriod,
+        Duration checkpoint,
+        Duration flush,
+        Duration longCall,
+        boolean jfr,
+        boolean jfrRecord,
+        int maxPaths,
+        int maxDepth,
+        List<MethodPattern> gpuScope,
+        StaticShare staticShare,
+        boolean dedicated,
+        double estimateIdleWattsPerCore,
+        double estimateBusyWattsPerCore,
+        Map<String, Double> idleWatts,
+        LogLevel log,
+        int top) {
+
+    public enum Source { AUTO, ESTIMATE, RAPL, NVML, REPLAY }
+
+    /** Where the machine's static (idle) energy goes: its own bucket, or to this process's call paths. */
+    public enum StaticShare { IDLE, PROCESS }
+
+    public enum LogLevel { QUIET, INFO, DEBUG }
+
+    /** True if the method is to be instrumented. */
+    public boolean instruments(String className, String methodName) {
+        boolean in = false;
+        for (MethodPattern p : include) {
+            if (p.matches(className, methodName)) {
+                in = true;
+                break;
+            }
+        }
+        if (!in) {
+            return false;
+        }
+        for (MethodPattern p : exclude) {
+            if (p.matches(className, methodName)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if some method of the class may be instrumented: decided from the name alone. */
+    public boolean mayInstrumentClass(String className) {
+        for (MethodPattern p : include) {
+            if (p.matchesClass(className)) {
+                for (MethodPattern x : exclude) {
+                    if (!x.hasMethodPart() && x.matchesClass(className)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean inGpuScope(String className, String methodName) {
+        if (gpuScope.isEmpty()) {
+            return true;
+        }
+        for (MethodPattern p : gpuScope) {
+            if (p.matches(className, methodName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

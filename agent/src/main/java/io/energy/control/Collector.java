@@ -1,0 +1,182 @@
+package io.energy.control;
+
+import io.energy.attribute.CallPathSampler;
+import io.energy.attribute.EnergyLedger;
+import io.energy.attribute.IntervalInput;
+import io.energy.bridge.EnergyBridge;
+import io.energy.bridge.ThreadContext;
+import io.energy.power.PowerSource;
+import io.energy.power.ProcStat;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The agent's one working thread. Every sample period it advances the bridge's tick and samples every
+ * instrumented thread's call path; every interval it reads the power source and the CPU clocks and
+ * hands one {@link IntervalInput} to the ledger; every flush window it moves call counts over and lets
+ * the session emit JFR events and checkpoints. Reads of counters happen here, never on an application
+ * thread.
+ */
+final class Collector implements Runnable {
+    /** What the session does on the collector thread at flush and checkpoint time. */
+    interface Hooks {
+        void flushed(long nowNanos);
+    }
+
+    private final EnergySession session;
+    private final EnergyLedger ledger;
+    private final CallPathSampler sampler;
+    private final PowerSource source;
+    private final ProcStat stat;
+    private final long periodNanos;
+    private final long intervalNanos;
+    private final long flushNanos;
+    private final Hooks hooks;
+    private final com.sun.management.ThreadMXBean threads;
+    private final long[] energyNow;
+    private final long[] energyLast;
+    private volatile boolean running = true;
+    private volatile Thread thread;
+    private long intervalStart;
+    private int intervalTicks;
+    private long lastProcessCpu;
+    private long lastMachineBusy;
+    private long lastAgentCpu;
+    private long nextFlush;
+
+    Collector(EnergySession session, EnergyLedger ledger, CallPathSampler sampler, PowerSource source, ProcStat stat,
+              long periodNanos, long intervalNanos, long flushNanos, Hooks hooks) {
+        this.session = session;
+        this.ledger = ledger;
+        this.sampler = sampler;
+        this.source = source;
+        this.stat = stat;
+        this.periodNanos = periodNanos;
+        this.intervalNanos = intervalNanos;
+        this.flushNanos = flushNanos;
+        this.hooks = hooks;
+        this.threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int n = source.domains().size();
+        this.energyNow = new long[n];
+        this.energyLast = new long[n];
+    }
+
+    /** Takes the first readings; called before the thread starts so the first interval is whole. */
+    void prime() {
+        long now = System.nanoTime();
+        source.read(now, energyLast);
+        intervalStart = now;
+        lastProcessCpu = stat.processCpuNanos();
+        lastMachineBusy = stat.machineBusyNanos();
+        nextFlush = now + flushNanos;
+    }
+
+    void start() {
+        Thread t = new Thread(this, "energy-collector");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    @Override
+    public void run() {
+        long next = System.nanoTime() + periodNanos;
+        while (running) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+                continue;
+            }
+            long now = System.nanoTime();
+            // A late wake-up does not produce a burst of catch-up samples: time moves on.
+            next = Math.max(next + periodNanos, now + periodNanos / 2);
+            try {
+                tick(now);
+            } catch (Throwable t) {
+                session.internalError("collector", t);
+            }
+        }
+    }
+
+    private void tick(long now) {
+        EnergyBridge.tick++;
+        sampler.sample();
+        intervalTicks++;
+        if (now - intervalStart >= intervalNanos) {
+            synchronized (ledger) {
+                closeInterval(now);
+            }
+        }
+        if (now >= nextFlush) {
+            nextFlush = now + flushNanos;
+            synchronized (ledger) {
+                sampler.syncCalls(ledger);
+            }
+            hooks.flushed(now);
+        }
+    }
+
+    /** Attributes the time since the last interval. Collector thread, or the stopping thread after join. */
+    void closeInterval(long now) {
+        if (now <= intervalStart) {
+            return;
+        }
+        source.read(now, energyNow);
+        long[] delta = new long[energyNow.length];
+        for (int i = 0; i < delta.length; i++) {
+            delta[i] = Math.max(0, energyNow[i] - energyLast[i]);
+            energyLast[i] = Math.max(energyLast[i], energyNow[i]);
+        }
+        long proc = stat.processCpuNanos();
+        long machine = stat.machineBusyNanos();
+        long agentCpu = session.agentCpuNanos();
+        List<ThreadContext> contexts = sampler.contexts();
+        long[] ids = new long[contexts.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = contexts.get(i).threadId;
+        }
+        long[] cpu = ids.length == 0 ? new long[0] : threads.getThreadCpuTime(ids);
+        for (int i = 0; i < ids.length; i++) {
+            if (cpu[i] >= 0 && !contexts.get(i).thread.isAlive()) {
+                cpu[i] = -1;
+            }
+        }
+        double[] share = new double[delta.length];
+        for (int i = 0; i < share.length; i++) {
+            share[i] = source.processShare(i);
+        }
+        long tickNanos = intervalTicks > 0 ? (now - intervalStart) / intervalTicks : periodNanos;
+        IntervalInput in = new IntervalInput(intervalStart, now, delta,
+                proc >= 0 && lastProcessCpu >= 0 ? Math.max(0, proc - lastProcessCpu) : -1,
+                machine >= 0 && lastMachineBusy >= 0 ? Math.max(0, machine - lastMachineBusy) : -1,
+                Math.max(0, agentCpu - lastAgentCpu), share, tickNanos, sampler.closeInterval(ledger, cpu));
+        ledger.apply(in);
+        lastProcessCpu = proc;
+        lastMachineBusy = machine;
+        lastAgentCpu = agentCpu;
+        intervalStart = now;
+        intervalTicks = 0;
+        session.intervalClosed(in);
+    }
+
+    /** Stops the thread and waits for it; the caller then owns the ledger. */
+    void stopAndJoin() {
+        running = false;
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            LockSupport.unpark(t);
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    long threadId() {
+        Thread t = thread;
+        return t == null ? -1 : t.getId();
+    }
+}

@@ -1,0 +1,277 @@
+package io.energy.control;
+
+import io.energy.attribute.CallPathSampler;
+import io.energy.attribute.EnergyLedger;
+import io.energy.attribute.IntervalInput;
+import io.energy.bridge.EnergyBridge;
+import io.energy.config.Config;
+import io.energy.instrument.Instrumenter;
+import io.energy.instrument.MethodRegistry;
+import io.energy.power.Domain;
+import io.energy.power.PowerSource;
+import io.energy.power.ProcStat;
+import io.energy.power.SourceSelector;
+import io.energy.report.EnergyProfile;
+import io.energy.report.LiveEvents;
+import io.energy.report.OutputSet;
+import io.energy.report.ProfileBuilder;
+import io.energy.report.TopTable;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One measuring session: from start (launch or attach) to stop. Wires the stages together in the
+ * order the data flows: instrumentation → bridge → collector (sampler, power source) → ledger → writers.
+ */
+public final class EnergySession {
+    public static final String VERSION = versionOf();
+
+    private final Config config;
+    private final Instrumentation inst;
+    private final MethodRegistry registry = new MethodRegistry();
+    private final ProcStat stat = new ProcStat();
+    private final CallPathSampler sampler = new CallPathSampler();
+    private final AtomicLong internalErrors = new AtomicLong();
+    private final List<String> notes = new ArrayList<>();
+    private final long startEpochMillis = System.currentTimeMillis();
+    private final com.sun.management.ThreadMXBean threadBean =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private PowerSource source;
+    private EnergyLedger ledger;
+    private Instrumenter instrumenter;
+    private Collector collector;
+    private LiveEvents live = LiveEvents.NONE;
+    private ExecutorService writer;
+    private volatile long writerThreadId = -1;
+    private long nextCheckpoint;
+    private boolean writeProblemSaid;
+    private volatile boolean stopped;
+
+    EnergySession(Config config, Instrumentation inst) {
+        this.config = config;
+        this.inst = inst;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    void start() {
+        source = SourceSelector.select(config, stat, AgentLog::problem);
+        for (String line : source.describe().split("\n")) {
+            AgentLog.info("source " + line);
+        }
+        List<Domain> domains = source.domains();
+        double[] idle = new double[domains.size()];
+        for (int d = 0; d < idle.length; d++) {
+            Domain dom = domains.get(d);
+            Double configured = config.idleWatts().get(dom.key());
+            if (configured == null) {
+                configured = config.idleWatts().get(dom.kind());
+            }
+            idle[d] = configured != null ? configured : source.idleWatts(d);
+            if (Double.isNaN(idle[d])) {
+                notes.add("Idle power of " + dom.key() + " is unknown, so all of its energy is treated as dynamic; "
+                        + "set idle=" + dom.kind() + ":WATTS to separate the machine's static energy.");
+            }
+            if (dom.estimated()) {
+                notes.add(dom.key() + " is ESTIMATED from CPU time (" + dom.origin() + "): no energy counter was "
+                        + "readable on this machine. Run `java -jar energy.jar doctor` to see why.");
+            }
+        }
+        ledger = new EnergyLedger(domains, new EnergyLedger.Options(config.dedicated(),
+                config.staticShare() == Config.StaticShare.PROCESS, idle, config.maxPaths(), id -> {
+                    MethodRegistry.MethodInfo m = registry.info(id);
+                    return m != null && config.inGpuScope(m.className(), m.methodName());
+                }));
+        live = LiveEventsFactory.create(config, AgentLog::problem);
+        long periodNanos = config.samplePeriod().toNanos();
+        long longCallTicks = config.longCall().isZero() ? 0
+                : Math.max(1, (config.longCall().toNanos() + periodNanos - 1) / periodNanos);
+        EnergyBridge.start(config.maxDepth(), config.maxPaths(), (int) Math.min(Integer.MAX_VALUE, longCallTicks),
+                live.longCalls(registry));
+        writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "energy-writer");
+            t.setDaemon(true);
+            writerThreadId = t.getId();
+            return t;
+        });
+        collector = new Collector(this, ledger, sampler, source, stat, periodNanos, config.interval().toNanos(),
+                config.flush().toNanos(), this::flushed);
+        collector.prime();
+        nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
+                : System.nanoTime() + config.checkpoint().toNanos();
+        collector.start();
+        if (config.include().isEmpty()) {
+            AgentLog.info("no include patterns: measuring the process as a whole; name methods with include=com.acme.**");
+        } else {
+            instrumenter = new Instrumenter(config, registry, AgentLog::debug);
+            instrumenter.install(inst);
+        }
+        AgentLog.info("measuring " + (config.include().isEmpty() ? "the process" : config.include().toString())
+                + ", writing to " + config.out().toAbsolutePath());
+    }
+
+    private void flushed(long now) {
+        synchronized (ledger) {
+            try {
+                live.flush(ledger, registry, now);
+            } catch (Throwable t) {
+                internalError("jfr", t);
+            }
+        }
+        if (now >= nextCheckpoint) {
+            nextCheckpoint = now + config.checkpoint().toNanos();
+            EnergyProfile p = profile();
+            writer.execute(() -> write(p, config.out()));
+        }
+    }
+
+    void intervalClosed(IntervalInput in) {
+        try {
+            live.interval(ledger, in, source);
+        } catch (Throwable t) {
+            internalError("jfr", t);
+        }
+    }
+
+    long agentCpuNanos() {
+        long n = 0;
+        long c = collector == null ? -1 : collector.threadId();
+        if (c >= 0) {
+            n += Math.max(0, threadBean.getThreadCpuTime(c));
+        }
+        long w = writerThreadId;
+        if (w >= 0) {
+            n += Math.max(0, threadBean.getThreadCpuTime(w));
+        }
+        return n;
+    }
+
+    void internalError(String where, Throwable t) {
+        if (internalErrors.incrementAndGet() <= 5) {
+            AgentLog.problem("internal error in " + where + " (the application is not affected): " + t);
+        }
+    }
+
+    /** The picture as of now, built under the ledger lock. */
+    public EnergyProfile profile() {
+        synchronized (ledger) {
+            long[] cap = sampler.overCap();
+            EnergyProfile.Health health = new EnergyProfile.Health(cap[0] + ledger.pathsOverCap(), cap[1],
+                    source.anomalies(), ledger.agentCpuNanos(), source.readCostNanos(), ledger.processCpuNanos(),
+                    registry.size(), sampler.contexts().size(), ledger.nodeCount());
+            List<String> n = new ArrayList<>(notes);
+            if (ledger.machineCpuUnknown()) {
+                n.add("Machine-wide CPU time (/proc/stat) was not readable: this process was given all dynamic energy.");
+            }
+            if (internalErrors.get() > 0) {
+                n.add(internalErrors.get() + " internal agent errors were suppressed; the figures may be incomplete.");
+            }
+            return ProfileBuilder.build(ledger, registry, VERSION, startEpochMillis, source.name(), health, n);
+        }
+    }
+
+    /** Writes every output file to {@code dir}; problems are reported once and the data stays in memory. */
+    public List<String> write(EnergyProfile profile, Path dir) {
+        List<String> problems = OutputSet.all().writeAll(profile, dir);
+        if (!problems.isEmpty() && !writeProblemSaid) {
+            writeProblemSaid = true;
+            AgentLog.problem("cannot write outputs to " + dir.toAbsolutePath() + " (" + problems.get(0)
+                    + "); the measurements are kept in memory: set out=DIR or dump to another directory");
+        }
+        return problems;
+    }
+
+    /** Writes every output now without stopping. */
+    public List<String> dump(Path dir) {
+        synchronized (ledger) {
+            sampler.syncCalls(ledger);
+        }
+        return write(profile(), dir);
+    }
+
+    /**
+     * Stops measuring, writes the final outputs and (when detaching from a live JVM) restores the
+     * original bytecode. Safe to call twice.
+     */
+    synchronized EnergyProfile stop(boolean restoreClasses, boolean printTable) {
+        if (stopped) {
+            return null;
+        }
+        stopped = true;
+        collector.stopAndJoin();
+        EnergyBridge.stop();
+        synchronized (ledger) {
+            collector.closeInterval(System.nanoTime());
+            sampler.syncCalls(ledger);
+        }
+        EnergyProfile p = profile();
+        writer.shutdown();
+        try {
+            writer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<String> problems = write(p, config.out());
+        if (printTable && config.top() > 0) {
+            System.err.print(TopTable.render(p, config.top(), problems.isEmpty()
+                    ? config.out().toAbsolutePath().toString() : null));
+        }
+        if (restoreClasses && instrumenter != null) {
+            instrumenter.reset(inst);
+        }
+        live.close();
+        source.close();
+        return p;
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    public String status() {
+        EnergyProfile p = profile();
+        StringBuilder sb = new StringBuilder();
+        sb.append("energy ").append(VERSION).append(" running since ")
+                .append(java.time.Instant.ofEpochMilli(startEpochMillis)).append('\n');
+        sb.append("sources:\n");
+        for (String line : source.describe().split("\n")) {
+            sb.append("  ").append(line).append('\n');
+        }
+        sb.append("methods instrumented: ").append(registry.size())
+                .append(instrumenter == null ? "" : " in " + instrumenter.instrumentedTypes().size() + " classes")
+                .append('\n');
+        long total = 0;
+        for (EnergyProfile.DomainTotal d : p.domains()) {
+            total += d.measured();
+        }
+        sb.append(String.format(java.util.Locale.ROOT, "joules so far: %.3f J%s%n", total / 1e9,
+                p.estimated() ? " (estimated)" : ""));
+        sb.append("paths over cap: ").append(p.health().pathsOverCap()).append(", calls beyond depth: ")
+                .append(p.health().callsBeyondDepth()).append(", source anomalies: ").append(p.health().anomalies())
+                .append('\n');
+        return sb.toString();
+    }
+
+    public MethodRegistry registry() {
+        return registry;
+    }
+
+    public Instrumenter instrumenter() {
+        return instrumenter;
+    }
+
+    private static String versionOf() {
+        String v = EnergySession.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,80 @@
+package io.energy.power;
+
+import java.util.List;
+
+/**
+ * Something that reports cumulative energy per {@link Domain}. Only the collector thread calls it.
+ *
+ * <p>Readings are cumulative nanojoules since the source was opened, so that a late read loses
+ * nothing: the next interval simply covers more time. A source never returns a value lower than its
+ * previous one; wraps, stalls, glitches and vanished counters are handled inside it and counted in
+ * {@link #anomalies()}.
+ */
+public interface PowerSource extends AutoCloseable {
+
+    /** Short name: rapl, nvml, estimate, replay. */
+    String name();
+
+    /** The domains this source reports, fixed once opened. */
+    List<Domain> domains();
+
+    /**
+     * Reads every domain now into {@code cumulativeNanoJoules} (index-aligned with {@link #domains()}).
+     *
+     * @param nowNanos the collector's {@code System.nanoTime()} for this read
+     */
+    void read(long nowNanos, long[] cumulativeNanoJoules);
+
+    /**
+     * Known idle power of a domain in watts, or {@code NaN} when the source cannot know it (the ledger
+     * then uses configuration or the lowest power it has seen).
+     */
+    default double idleWatts(int domainIndex) {
+        return Double.NaN;
+    }
+
+    /**
+     * The share (0..1) of a GPU domain's dynamic energy that belongs to this process in the last
+     * interval, or {@code NaN} if unknown (the ledger then gives the process all of it).
+     */
+    default double processShare(int domainIndex) {
+        return Double.NaN;
+    }
+
+    /** Counter anomalies seen so far (wraps are not anomalies; backward steps, stalls, jumps are). */
+    default long anomalies() {
+        return 0;
+    }
+
+    /** CPU time this source spent in its own reads, in nanoseconds (NVML's energy read is ~5 ms). */
+    default long readCostNanos() {
+        return 0;
+    }
+
+    /** One line per domain for the start-up banner and {@code doctor}. */
+    default String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (Domain d : domains()) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append(String.format("%-10s %-8s %s, grain %s, from %s", name(), d.key(),
+                    d.estimated() ? "ESTIMATED" : "measured", grainText(d.grainNanos()), d.origin()));
+        }
+        return sb.toString();
+    }
+
+    static String grainText(long nanos) {
+        if (nanos >= 1_000_000_000L) {
+            return (nanos / 1_000_000_000L) + " s";
+        }
+        if (nanos >= 1_000_000L) {
+            return (nanos / 1_000_000L) + " ms";
+        }
+        return (nanos / 1000L) + " us";
+    }
+
+    @Override
+    default void close() {
+    }
+}

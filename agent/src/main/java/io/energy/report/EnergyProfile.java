@@ -1,0 +1,155 @@
+package io.energy.report;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The immutable picture of a run that every writer reads: built once from the ledger per dump, so all
+ * files of one dump agree to the nanojoule.
+ *
+ * @param schemaVersion version of the files' schema (energy-summary.json's "schemaVersion")
+ * @param agentVersion  version of the agent that wrote it
+ * @param startEpochMillis when measuring started (wall clock)
+ * @param durationNanos measured time covered
+ * @param source        the power source's name (rapl, nvml, estimate, replay, or a + of several)
+ * @param estimated     true if any domain is estimated
+ * @param domains       per domain: identity and totals
+ * @param root          the call tree: methods under the root, and the ledger's buckets as top-level frames
+ * @param timeline      power over time
+ * @param health        what was dropped, capped, anomalous, and what observing cost
+ * @param notes         sentences for people: why a figure is estimated, what was not available
+ */
+public record EnergyProfile(int schemaVersion, String agentVersion, long startEpochMillis, long durationNanos,
+                            String source, boolean estimated, List<DomainTotal> domains, Node root,
+                            List<TimelinePoint> timeline, Health health, List<String> notes) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    /** A domain and where its energy went, in nanojoules; the parts add up to {@code measured}. */
+    public record DomainTotal(String key, String kind, int device, boolean estimated, long grainNanos, String origin,
+                              long measured, long staticIdle, long otherProcesses, long process) {
+        public double joules() {
+            return measured / 1e9;
+        }
+    }
+
+    public enum Kind { ROOT, METHOD, BUCKET }
+
+    /**
+     * One call path (or bucket). {@code wallNanos} and {@code cpuNanos} are self time (this frame on top).
+     * Energies are self (this frame only), per domain, in nanojoules; bounds
+     * are one-sided half-widths in joules (the truth is in {@code self ± bound} with ~95% confidence).
+     */
+    public record Node(String name, String className, String methodName, String descriptor, Kind kind, long calls,
+                       long wallNanos, long cpuNanos, long[] selfNanoJoules, double[] selfBoundJoules,
+                       List<Node> children) {
+
+        public long selfTotal() {
+            long s = 0;
+            for (long v : selfNanoJoules) {
+                s += v;
+            }
+            return s;
+        }
+
+        public long inclusive(int domain) {
+            long s = selfNanoJoules[domain];
+            for (Node c : children) {
+                s += c.inclusive(domain);
+            }
+            return s;
+        }
+
+        public long inclusiveWallNanos() {
+            long s = wallNanos;
+            for (Node c : children) {
+                s += c.inclusiveWallNanos();
+            }
+            return s;
+        }
+
+        public long inclusiveCpuNanos() {
+            long s = cpuNanos;
+            for (Node c : children) {
+                s += c.inclusiveCpuNanos();
+            }
+            return s;
+        }
+
+        public long inclusiveTotal() {
+            long s = selfTotal();
+            for (Node c : children) {
+                s += c.inclusiveTotal();
+            }
+            return s;
+        }
+    }
+
+    /** One stretch of the run: watts per domain, measured and this process's part. */
+    public record TimelinePoint(double startSeconds, double endSeconds, double[] watts, double[] processWatts,
+                                String topMethod) {
+    }
+
+    /**
+     * @param pathsOverCap      call paths folded into "(other paths)" because of max.paths
+     * @param callsBeyondDepth  calls deeper than max.depth (counted on their deepest kept frame)
+     * @param anomalies         counter anomalies of the power sources
+     * @param agentCpuNanos     CPU time of the agent's own threads
+     * @param sourceReadNanos   CPU time spent reading the power source (NVML's energy read is expensive)
+     * @param processCpuNanos   CPU time of the whole process
+     * @param instrumentedMethods methods carrying advice
+     * @param threads           threads that ran instrumented code
+     * @param pathNodes         distinct call paths in the ledger
+     */
+    public record Health(long pathsOverCap, long callsBeyondDepth, long anomalies, long agentCpuNanos,
+                         long sourceReadNanos, long processCpuNanos, int instrumentedMethods, int threads,
+                         int pathNodes) {
+    }
+
+    /** Joules of the whole ledger in a domain (equals the domain's measured energy). */
+    public long total(int domain) {
+        return root.inclusive(domain);
+    }
+
+    public long totalAllDomains() {
+        return root.inclusiveTotal();
+    }
+
+    /**
+     * Per method (merging every call path it appears on): self and inclusive energy, calls, time. A
+     * recursive method's inclusive energy counts each nested stretch once.
+     */
+    public List<MethodStats> methods() {
+        Map<String, MethodStats.Builder> by = new LinkedHashMap<>();
+        int nd = domains.size();
+        collect(root, new ArrayList<>(), by, nd);
+        List<MethodStats> out = new ArrayList<>();
+        for (MethodStats.Builder b : by.values()) {
+            out.add(b.build());
+        }
+        out.sort((a, b) -> Long.compare(b.selfTotal(), a.selfTotal()));
+        return Collections.unmodifiableList(out);
+    }
+
+    private static void collect(Node n, List<String> onPath, Map<String, MethodStats.Builder> by, int nd) {
+        boolean counted = false;
+        if (n.kind() != Kind.ROOT) {
+            MethodStats.Builder b = by.computeIfAbsent(n.name(), k -> new MethodStats.Builder(n, nd));
+            b.addSelf(n);
+            if (!onPath.contains(n.name())) {
+                b.addInclusive(n);
+                onPath.add(n.name());
+                counted = true;
+            }
+        }
+        for (Node c : n.children()) {
+            collect(c, onPath, by, nd);
+        }
+        if (counted) {
+            onPath.remove(onPath.size() - 1);
+        }
+    }
+}

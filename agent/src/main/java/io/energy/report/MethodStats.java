@@ -1,0 +1,78 @@
+package io.energy.report;
+
+/**
+ * One method over all the call paths it appears on. Energies in nanojoules per domain; bounds in joules.
+ */
+public record MethodStats(String name, EnergyProfile.Kind kind, long calls, long wallNanos, long cpuNanos,
+                          long selfWallNanos, long[] selfNanoJoules, long[] inclusiveNanoJoules, double[] selfBoundJoules) {
+
+    public long selfTotal() {
+        long s = 0;
+        for (long v : selfNanoJoules) {
+            s += v;
+        }
+        return s;
+    }
+
+    public long inclusiveTotal() {
+        long s = 0;
+        for (long v : inclusiveNanoJoules) {
+            s += v;
+        }
+        return s;
+    }
+
+    /** Bound of the self total, in joules: per-domain bounds added in quadrature. */
+    public double selfBoundTotal() {
+        double v = 0;
+        for (double b : selfBoundJoules) {
+            v += b * b;
+        }
+        return Math.sqrt(v);
+    }
+
+    static final class Builder {
+        private final String name;
+        private final EnergyProfile.Kind kind;
+        private long calls;
+        private long wall;
+        private long cpu;
+        private long selfWall;
+        private final long[] self;
+        private final long[] incl;
+        private final double[] var;
+
+        Builder(EnergyProfile.Node n, int domains) {
+            name = n.name();
+            kind = n.kind();
+            self = new long[domains];
+            incl = new long[domains];
+            var = new double[domains];
+        }
+
+        void addSelf(EnergyProfile.Node n) {
+            calls += n.calls();
+            selfWall += n.wallNanos();
+            for (int d = 0; d < self.length; d++) {
+                self[d] += n.selfNanoJoules()[d];
+                var[d] += n.selfBoundJoules()[d] * n.selfBoundJoules()[d];
+            }
+        }
+
+        void addInclusive(EnergyProfile.Node n) {
+            wall += n.inclusiveWallNanos();
+            cpu += n.inclusiveCpuNanos();
+            for (int d = 0; d < incl.length; d++) {
+                incl[d] += n.inclusive(d);
+            }
+        }
+
+        MethodStats build() {
+            double[] bound = new double[var.length];
+            for (int d = 0; d < var.length; d++) {
+                bound[d] = Math.sqrt(var[d]);
+            }
+            return new MethodStats(name, kind, calls, wall, cpu, selfWall, self, incl, bound);
+        }
+    }
+}

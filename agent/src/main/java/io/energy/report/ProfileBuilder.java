@@ -1,0 +1,100 @@
+package io.energy.report;
+
+import io.energy.attribute.EnergyLedger;
+import io.energy.attribute.LedgerNode;
+import io.energy.attribute.Timeline;
+import io.energy.instrument.MethodRegistry;
+import io.energy.power.Domain;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Builds the {@link EnergyProfile} from the ledger: the one place where ledger state becomes a model. */
+public final class ProfileBuilder {
+    private ProfileBuilder() {
+    }
+
+    public static String bucketName(int id) {
+        return switch (id) {
+            case LedgerNode.OTHER_PATHS -> "(other paths)";
+            case LedgerNode.UNINSTRUMENTED -> "(uninstrumented)";
+            case LedgerNode.OTHER_PROCESSES -> "(other processes)";
+            case LedgerNode.STATIC_IDLE -> "(static/idle)";
+            case LedgerNode.AGENT -> "(energy agent)";
+            case LedgerNode.LOST -> "(lost)";
+            default -> "(bucket " + id + ")";
+        };
+    }
+
+    public static EnergyProfile build(EnergyLedger ledger, MethodRegistry registry, String agentVersion,
+                                      long startEpochMillis, String source, EnergyProfile.Health health,
+                                      List<String> notes) {
+        List<Domain> domains = ledger.domains();
+        int nd = domains.size();
+        boolean estimated = false;
+        List<EnergyProfile.DomainTotal> totals = new ArrayList<>();
+        for (int d = 0; d < nd; d++) {
+            Domain dom = domains.get(d);
+            estimated |= dom.estimated();
+            long measured = ledger.measuredNanoJoules(d);
+            long stat = ledger.bucketNode(LedgerNode.STATIC_IDLE).selfNanoJoules[d];
+            long others = ledger.bucketNode(LedgerNode.OTHER_PROCESSES).selfNanoJoules[d];
+            totals.add(new EnergyProfile.DomainTotal(dom.key(), dom.kind(), dom.device(), dom.estimated(),
+                    dom.grainNanos(), dom.origin(), measured, stat, others, measured - stat - others));
+        }
+        EnergyProfile.Node root = node(ledger.root(), registry, nd);
+        List<EnergyProfile.TimelinePoint> points = new ArrayList<>();
+        List<Timeline.Point> raw = ledger.timeline().points();
+        long t0 = raw.isEmpty() ? 0 : raw.get(0).startNanos();
+        for (Timeline.Point p : raw) {
+            double[] w = new double[nd];
+            double[] pw = new double[nd];
+            double s = (p.endNanos() - p.startNanos()) / 1e9;
+            for (int d = 0; d < nd; d++) {
+                w[d] = s > 0 ? p.nanoJoules()[d] / 1e9 / s : 0;
+                pw[d] = s > 0 ? p.processNanoJoules()[d] / 1e9 / s : 0;
+            }
+            MethodRegistry.MethodInfo top = p.topMethodId() > 0 ? registry.info(p.topMethodId()) : null;
+            points.add(new EnergyProfile.TimelinePoint((p.startNanos() - t0) / 1e9, (p.endNanos() - t0) / 1e9, w, pw,
+                    top == null ? null : top.display()));
+        }
+        return new EnergyProfile(EnergyProfile.SCHEMA_VERSION, agentVersion, startEpochMillis,
+                ledger.durationNanos(), source, estimated, List.copyOf(totals), root, List.copyOf(points), health,
+                List.copyOf(notes));
+    }
+
+    private static EnergyProfile.Node node(LedgerNode n, MethodRegistry registry, int nd) {
+        List<EnergyProfile.Node> kids = new ArrayList<>();
+        for (LedgerNode c : n.children()) {
+            kids.add(node(c, registry, nd));
+        }
+        kids.sort(Comparator.comparingLong(EnergyProfile.Node::inclusiveTotal).reversed()
+                .thenComparing(EnergyProfile.Node::name));
+        double[] bound = new double[nd];
+        for (int d = 0; d < nd; d++) {
+            bound[d] = 2 * Math.sqrt(n.selfVariance[d]) / 1e9;
+        }
+        String name;
+        String cls = "";
+        String method = "";
+        String desc = "";
+        EnergyProfile.Kind kind;
+        if (n.methodId == LedgerNode.ROOT) {
+            name = "all";
+            kind = EnergyProfile.Kind.ROOT;
+        } else if (n.methodId < 0) {
+            name = bucketName(n.methodId);
+            kind = EnergyProfile.Kind.BUCKET;
+        } else {
+            MethodRegistry.MethodInfo info = registry.info(n.methodId);
+            name = info == null ? "(method " + n.methodId + ")" : info.display();
+            cls = info == null ? "" : info.className();
+            method = info == null ? "" : info.methodName();
+            desc = info == null ? "" : info.descriptor();
+            kind = EnergyProfile.Kind.METHOD;
+        }
+        return new EnergyProfile.Node(name, cls, method, desc, kind, n.calls, n.wallNanos, n.cpuNanos,
+                n.selfNanoJoules.clone(), bound, List.copyOf(kids));
+    }
+}

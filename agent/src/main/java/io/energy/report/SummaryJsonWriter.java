@@ -1,0 +1,143 @@
+package io.energy.report;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.JsonFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+
+/**
+ * {@code energy-summary.json}: the stable, versioned summary (schema in docs/formats.md). Joules are
+ * doubles in J; every domain says whether it is estimated; the buckets and the methods' self energy add
+ * up to the measured total.
+ */
+public final class SummaryJsonWriter implements ProfileWriter {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
+
+    @Override
+    public String fileName() {
+        return "energy-summary.json";
+    }
+
+    @Override
+    public void write(EnergyProfile p, OutputStream out) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeNumberField("schemaVersion", p.schemaVersion());
+            g.writeStringField("agentVersion", p.agentVersion());
+            g.writeStringField("start", Instant.ofEpochMilli(p.startEpochMillis()).toString());
+            g.writeNumberField("durationSeconds", p.durationNanos() / 1e9);
+            g.writeStringField("source", p.source());
+            g.writeBooleanField("estimated", p.estimated());
+            g.writeStringField("unit", "J");
+            long total = 0;
+            g.writeArrayFieldStart("domains");
+            for (EnergyProfile.DomainTotal d : p.domains()) {
+                total += d.measured();
+                g.writeStartObject();
+                g.writeStringField("key", d.key());
+                g.writeStringField("kind", d.kind());
+                g.writeNumberField("device", d.device());
+                g.writeBooleanField("estimated", d.estimated());
+                g.writeNumberField("grainMs", d.grainNanos() / 1e6);
+                g.writeStringField("origin", d.origin());
+                g.writeNumberField("measuredJ", d.measured() / 1e9);
+                g.writeNumberField("staticIdleJ", d.staticIdle() / 1e9);
+                g.writeNumberField("otherProcessesJ", d.otherProcesses() / 1e9);
+                g.writeNumberField("processJ", d.process() / 1e9);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeObjectFieldStart("totals");
+            g.writeNumberField("measuredJ", total / 1e9);
+            g.writeNumberField("measuredNanoJoules", total);
+            g.writeNumberField("ledgerNanoJoules", p.totalAllDomains());
+            g.writeEndObject();
+            g.writeArrayFieldStart("methods");
+            for (MethodStats m : p.methods()) {
+                if (m.kind() != EnergyProfile.Kind.METHOD) {
+                    continue;
+                }
+                writeStats(g, p, m, total);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("buckets");
+            for (MethodStats m : p.methods()) {
+                if (m.kind() == EnergyProfile.Kind.BUCKET) {
+                    writeStats(g, p, m, total);
+                }
+            }
+            g.writeEndArray();
+            g.writeFieldName("callTree");
+            writeNode(g, p, p.root());
+            EnergyProfile.Health h = p.health();
+            g.writeObjectFieldStart("health");
+            g.writeNumberField("pathsOverCap", h.pathsOverCap());
+            g.writeNumberField("callsBeyondDepth", h.callsBeyondDepth());
+            g.writeNumberField("sourceAnomalies", h.anomalies());
+            g.writeNumberField("agentCpuMs", h.agentCpuNanos() / 1e6);
+            g.writeNumberField("sourceReadCpuMs", h.sourceReadNanos() / 1e6);
+            g.writeNumberField("processCpuMs", h.processCpuNanos() / 1e6);
+            g.writeNumberField("instrumentedMethods", h.instrumentedMethods());
+            g.writeNumberField("threads", h.threads());
+            g.writeNumberField("callPaths", h.pathNodes());
+            g.writeEndObject();
+            g.writeArrayFieldStart("notes");
+            for (String n : p.notes()) {
+                g.writeString(n);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+    }
+
+    private static void writeStats(JsonGenerator g, EnergyProfile p, MethodStats m, long total) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", m.name());
+        g.writeNumberField("calls", m.calls());
+        g.writeNumberField("wallMs", m.wallNanos() / 1e6);
+        g.writeNumberField("cpuMs", m.cpuNanos() / 1e6);
+        g.writeNumberField("selfJ", m.selfTotal() / 1e9);
+        g.writeNumberField("selfBoundJ", m.selfBoundTotal());
+        g.writeNumberField("inclusiveJ", m.inclusiveTotal() / 1e9);
+        g.writeNumberField("share", total > 0 ? (double) m.selfTotal() / total : 0);
+        g.writeObjectFieldStart("domains");
+        for (int d = 0; d < p.domains().size(); d++) {
+            g.writeObjectFieldStart(p.domains().get(d).key());
+            g.writeNumberField("selfJ", m.selfNanoJoules()[d] / 1e9);
+            g.writeNumberField("selfBoundJ", m.selfBoundJoules()[d]);
+            g.writeNumberField("inclusiveJ", m.inclusiveNanoJoules()[d] / 1e9);
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void writeNode(JsonGenerator g, EnergyProfile p, EnergyProfile.Node n) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", n.name());
+        g.writeStringField("kind", n.kind().name().toLowerCase(java.util.Locale.ROOT));
+        g.writeNumberField("calls", n.calls());
+        g.writeNumberField("selfWallMs", n.wallNanos() / 1e6);
+        g.writeNumberField("selfJ", n.selfTotal() / 1e9);
+        g.writeNumberField("inclusiveJ", n.inclusiveTotal() / 1e9);
+        g.writeArrayFieldStart("selfNanoJoules");
+        for (long v : n.selfNanoJoules()) {
+            g.writeNumber(v);
+        }
+        g.writeEndArray();
+        if (!n.children().isEmpty()) {
+            g.writeArrayFieldStart("children");
+            for (EnergyProfile.Node c : n.children()) {
+                writeNode(g, p, c);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+}

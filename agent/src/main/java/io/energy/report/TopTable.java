@@ -1,0 +1,50 @@
+package io.energy.report;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The table printed at exit: the top methods by joules, so a run says what it cost without opening a file. */
+public final class TopTable {
+    private TopTable() {
+    }
+
+    public static String render(EnergyProfile p, int rows, String outDir) {
+        StringBuilder sb = new StringBuilder();
+        long total = 0;
+        for (EnergyProfile.DomainTotal d : p.domains()) {
+            total += d.measured();
+        }
+        String label = p.estimated() ? " (ESTIMATED: no energy counters readable, CPU-time model)" : " (measured)";
+        sb.append(String.format(Locale.ROOT, "[energy] %.3f J in %.2f s from %s%s%n", total / 1e9,
+                p.durationNanos() / 1e9, p.source(), label));
+        for (EnergyProfile.DomainTotal d : p.domains()) {
+            sb.append(String.format(Locale.ROOT, "[energy]   %-10s %10.3f J  (this process %.3f J, idle %.3f J, other processes %.3f J)%s%n",
+                    d.key(), d.measured() / 1e9, d.process() / 1e9, d.staticIdle() / 1e9,
+                    d.otherProcesses() / 1e9, d.estimated() ? " estimated" : ""));
+        }
+        List<MethodStats> methods = p.methods();
+        sb.append(String.format(Locale.ROOT, "[energy] %-52s %10s %10s %16s %7s%n", "method (self)", "calls",
+                "time ms", "joules", "share"));
+        int shown = 0;
+        for (MethodStats m : methods) {
+            if (shown >= rows) {
+                break;
+            }
+            if (m.kind() != EnergyProfile.Kind.METHOD && !m.name().equals("(uninstrumented)")) {
+                continue;
+            }
+            shown++;
+            sb.append(String.format(Locale.ROOT, "[energy] %-52s %10d %10.1f %9.3f ±%5.3f %6.1f%%%n",
+                    shorten(m.name(), 52), m.calls(), m.selfWallNanos() / 1e6, m.selfTotal() / 1e9,
+                    m.selfBoundTotal(), total > 0 ? 100.0 * m.selfTotal() / total : 0));
+        }
+        if (outDir != null) {
+            sb.append("[energy] files in ").append(outDir).append(System.lineSeparator());
+        }
+        return sb.toString();
+    }
+
+    static String shorten(String s, int max) {
+        return s.length() <= max ? s : "…" + s.substring(s.length() - max + 1);
+    }
+}
