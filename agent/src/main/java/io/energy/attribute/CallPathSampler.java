@@ -7,6 +7,7 @@ import io.energy.bridge.ThreadContext;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Reads every instrumented thread's shadow-stack pointer once per tick and counts where it was. The
@@ -23,6 +24,17 @@ public final class CallPathSampler {
     }
 
     private final List<ThreadContext> contexts = new ArrayList<>();
+    private final Predicate<ThreadContext> running;
+
+    /** Samples real threads: a thread counts as running when its state is RUNNABLE (a field read). */
+    public CallPathSampler() {
+        this(ctx -> ctx.thread.getState() == Thread.State.RUNNABLE);
+    }
+
+    /** For simulations: {@code running} says whether a thread is on a CPU at this tick. */
+    public CallPathSampler(Predicate<ThreadContext> running) {
+        this.running = running;
+    }
 
     /** Takes one sample of every known thread. Collector thread only. */
     public void sample() {
@@ -33,11 +45,20 @@ public final class CallPathSampler {
         for (int i = 0, n = contexts.size(); i < n; i++) {
             ThreadContext ctx = contexts.get(i);
             PathNode cur = ctx.current();
+            boolean onCpu = running.test(ctx);
             ctx.intervalSamples++;
             if (cur == ctx.root) {
-                ctx.intervalRootSamples++;
-            } else if (cur.intervalSamples++ == 0) {
-                ((ThreadState) ctx.ledgerState).touched.add(cur);
+                ctx.intervalRootWallSamples++;
+                if (onCpu) {
+                    ctx.intervalRootSamples++;
+                }
+            } else {
+                if (cur.intervalWallSamples++ == 0) {
+                    ((ThreadState) ctx.ledgerState).touched.add(cur);
+                }
+                if (onCpu) {
+                    cur.intervalSamples++;
+                }
             }
         }
     }
@@ -66,20 +87,25 @@ public final class CallPathSampler {
                 ctx.lastCpuNanos = now;
             }
             int count = st.touched.size();
-            if (count > 0 || ctx.intervalRootSamples > 0) {
+            if (count > 0 || ctx.intervalRootWallSamples > 0) {
                 LedgerNode[] nodes = new LedgerNode[count];
                 int[] samples = new int[count];
+                int[] wall = new int[count];
                 for (int k = 0; k < count; k++) {
                     PathNode p = st.touched.get(k);
                     nodes[k] = resolve(ledger, p);
                     samples[k] = p.intervalSamples;
+                    wall[k] = p.intervalWallSamples;
                     p.intervalSamples = 0;
+                    p.intervalWallSamples = 0;
                 }
-                slices.add(new IntervalInput.ThreadSlice(cpu, ctx.intervalRootSamples, nodes, samples, count));
+                slices.add(new IntervalInput.ThreadSlice(cpu, ctx.intervalRootSamples, ctx.intervalRootWallSamples,
+                        nodes, samples, wall, count));
             }
             st.touched.clear();
             ctx.intervalSamples = 0;
             ctx.intervalRootSamples = 0;
+            ctx.intervalRootWallSamples = 0;
         }
         return slices;
     }

@@ -38,6 +38,7 @@ public final class ThreadContext {
     // Written by the collector only.
     public int intervalSamples;
     public int intervalRootSamples;
+    public int intervalRootWallSamples;
     public long lastCpuNanos = -1;
     public Object ledgerState;
 

@@ -11,10 +11,17 @@ import java.util.Map;
  *
  * <p>Kept deliberately small and dependency-free: the samples stand in for ordinary user programs, so
  * they should not drag in an argument-parsing library that the agent's class-path-conflict tests would
- * then have to reason about. Every malformed value fails with an {@link IllegalArgumentException} whose
+ * then have to reason about. Every malformed value fails with a {@link UsageException} whose
  * message names the argument, which {@link Samples} turns into exit code 2 and a usage line.
  */
 final class Args {
+    /** A bad command line, as opposed to a failure while the sample runs: exit code 2 and the usage. */
+    static final class UsageException extends IllegalArgumentException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
     private final String sample;
     private final List<String> positional = new ArrayList<>();
     private final Map<String, String> options = new LinkedHashMap<>();
@@ -41,10 +48,10 @@ final class Args {
         try {
             value = Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(sample + ": seconds must be a number, got '" + text + "'");
+            throw new UsageException(sample + ": seconds must be a number, got '" + text + "'");
         }
         if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(sample + ": seconds must be finite and >= 0, got '" + text + "'");
+            throw new UsageException(sample + ": seconds must be finite and >= 0, got '" + text + "'");
         }
         return value;
     }
@@ -77,7 +84,7 @@ final class Args {
     Args allow(String... keys) {
         for (String key : options.keySet()) {
             if (!List.of(keys).contains(key)) {
-                throw new IllegalArgumentException(sample + ": unknown option '" + key + "=' (known: "
+                throw new UsageException(sample + ": unknown option '" + key + "=' (known: "
                         + (keys.length == 0 ? "none" : String.join("=, ", keys) + "=") + ")");
             }
         }
@@ -87,7 +94,7 @@ final class Args {
     /** Rejects more positional values than the sample takes. */
     Args maxPositional(int count) {
         if (positional.size() > count) {
-            throw new IllegalArgumentException(sample + ": too many arguments: " + positional);
+            throw new UsageException(sample + ": too many arguments: " + positional);
         }
         return this;
     }
@@ -97,10 +104,10 @@ final class Args {
         try {
             value = Long.parseLong(text.replace("_", ""));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(sample + ": " + what + " must be an integer, got '" + text + "'");
+            throw new UsageException(sample + ": " + what + " must be an integer, got '" + text + "'");
         }
         if (value < min || value > max) {
-            throw new IllegalArgumentException(
+            throw new UsageException(
                     sample + ": " + what + " must be in [" + min + ", " + max + "], got " + value);
         }
         return value;

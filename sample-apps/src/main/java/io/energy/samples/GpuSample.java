@@ -390,7 +390,7 @@ public final class GpuSample implements AutoCloseable {
             case "spin" -> 1;
             case "yield" -> 2;
             case "block" -> 4;
-            default -> throw new IllegalArgumentException(
+            default -> throw new Args.UsageException(
                     "gpu: sync must be one of block, spin, yield, auto; got '" + mode + "'");
         };
     }
