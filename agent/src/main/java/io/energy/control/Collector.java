@@ -37,6 +37,7 @@ final class Collector implements Runnable {
     private final com.sun.management.ThreadMXBean threads;
     private final long[] energyNow;
     private final long[] energyLast;
+    private final java.util.SplittableRandom jitter = new java.util.SplittableRandom();
     private volatile boolean running = true;
     private volatile Thread thread;
     private long intervalStart;
@@ -90,8 +91,11 @@ final class Collector implements Runnable {
                 continue;
             }
             long now = System.nanoTime();
-            // A late wake-up does not produce a burst of catch-up samples: time moves on.
-            next = Math.max(next + periodNanos, now + periodNanos / 2);
+            // Each period is drawn from [0.5, 1.5) × the configured one: the mean stays, but a workload
+            // that repeats with the sample period cannot alias with it. A late wake-up does not produce a
+            // burst of catch-up samples: time moves on.
+            long step = periodNanos / 2 + (long) (jitter.nextDouble() * periodNanos);
+            next = Math.max(next + step, now + periodNanos / 4);
             try {
                 tick(now);
             } catch (Throwable t) {
