@@ -93,7 +93,8 @@ public final class ConfigParser {
             }
             int eq = part.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException(part.trim(), "option '" + part.trim() + "' has no value; write key=value, "
+                throw new ConfigException(printable(part.trim()), "option '" + printable(part.trim())
+                        + "' has no value; write key=value, "
                         + "keys: " + String.join(", ", KEYS.keySet()));
             }
             out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
@@ -106,7 +107,8 @@ public final class ConfigParser {
         try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException("config", "cannot read config file '" + file + "': " + e.getMessage()
+            throw new ConfigException("config", "cannot read config file '" + printable(file) + "': "
+                    + printable(String.valueOf(e.getMessage()))
                     + "; expected a readable properties file with keys such as include=..., out=...");
         }
         Map<String, String> m = new TreeMap<>();
@@ -120,7 +122,7 @@ public final class ConfigParser {
     static Config build(Map<String, String> v) {
         for (String key : v.keySet()) {
             if (!KEYS.containsKey(key)) {
-                throw new ConfigException(key, "unknown option '" + key + "'; accepted keys: "
+                throw new ConfigException(printable(key), "unknown option '" + printable(key) + "'; accepted keys: "
                         + String.join(", ", KEYS.keySet()));
             }
         }
@@ -293,7 +295,8 @@ public final class ConfigParser {
         return Collections.unmodifiableMap(out);
     }
 
-    private static String printable(String s) {
+    /** The value as it may be echoed: control characters replaced, long values cut. */
+    public static String printable(String s) {
         StringBuilder sb = new StringBuilder();
         for (char c : s.toCharArray()) {
             sb.append(c < 0x20 || c == 0x7f ? '?' : c);
