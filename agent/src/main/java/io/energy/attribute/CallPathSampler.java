@@ -24,6 +24,9 @@ public final class CallPathSampler {
     }
 
     private final List<ThreadContext> contexts = new ArrayList<>();
+    private long retiredPathsOverCap;
+    private long retiredBeyondDepth;
+    private int threadsSeen;
     private final Predicate<ThreadContext> running;
 
     /** Samples real threads: a thread counts as running when its state is RUNNABLE (a field read). */
@@ -41,6 +44,7 @@ public final class CallPathSampler {
         for (ThreadContext c; (c = EnergyBridge.pollNewContext()) != null; ) {
             c.ledgerState = new ThreadState();
             contexts.add(c);
+            threadsSeen++;
         }
         for (int i = 0, n = contexts.size(); i < n; i++) {
             ThreadContext ctx = contexts.get(i);
@@ -117,6 +121,8 @@ public final class CallPathSampler {
             sync(ledger, ctx.root);
             sync(ledger, ctx.otherPaths);
             if (!ctx.thread.isAlive()) {
+                retiredPathsOverCap += ctx.pathsOverCap;
+                retiredBeyondDepth += ctx.callsBeyondDepth;
                 it.remove();
             }
         }
@@ -136,10 +142,15 @@ public final class CallPathSampler {
         }
     }
 
+    /** Threads that have run instrumented code since the start, ended ones included. */
+    public int threadsSeen() {
+        return threadsSeen;
+    }
+
     /** Total paths and calls the application threads could not keep (caps), for the health report. */
     public long[] overCap() {
-        long paths = 0;
-        long depth = 0;
+        long paths = retiredPathsOverCap;
+        long depth = retiredBeyondDepth;
         for (ThreadContext c : contexts) {
             paths += c.pathsOverCap;
             depth += c.callsBeyondDepth;

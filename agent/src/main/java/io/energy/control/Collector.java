@@ -106,6 +106,7 @@ final class Collector implements Runnable {
 
     private void tick(long now) {
         EnergyBridge.tick++;
+        FaultInjection.maybeFail("collector");
         sampler.sample();
         intervalTicks++;
         if (now - intervalStart >= intervalNanos) {
@@ -127,6 +128,7 @@ final class Collector implements Runnable {
         if (now <= intervalStart) {
             return;
         }
+        FaultInjection.maybeFail("source");
         source.read(now, energyNow);
         long[] delta = new long[energyNow.length];
         for (int i = 0; i < delta.length; i++) {

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The samples' tiny command-line grammar: positional values ({@code 3}) and {@code key=value} options
- * ({@code rounds=5}), in any order.
+ * ({@code rounds=5}), in any order. A leading positional value may also be given by name
+ * ({@code seconds=3}, {@code n=1000}), so the usage text's {@code name=default} form always works.
  *
  * <p>Kept deliberately small and dependency-free: the samples stand in for ordinary user programs, so
  * they should not drag in an argument-parsing library that the agent's class-path-conflict tests would
@@ -38,12 +39,16 @@ final class Args {
         }
     }
 
-    /** The positional argument at {@code index} as a non-negative number of seconds, or {@code fallback}. */
+    /**
+     * The duration in seconds: the option {@code seconds=…} if given, else the positional argument at
+     * {@code index}, else {@code fallback}. Must be finite and non-negative.
+     */
     double seconds(int index, double fallback) {
-        if (index >= positional.size()) {
+        String text = options.containsKey("seconds") ? options.get("seconds")
+                : index < positional.size() ? positional.get(index) : null;
+        if (text == null) {
             return fallback;
         }
-        String text = positional.get(index);
         double value;
         try {
             value = Double.parseDouble(text);
@@ -56,8 +61,14 @@ final class Args {
         return value;
     }
 
-    /** The positional argument at {@code index} as an integer in [min, max], or {@code fallback}. */
+    /**
+     * An integer in [min, max] given either as the option {@code what=…} or as the positional argument at
+     * {@code index}; {@code fallback} when neither is there.
+     */
     long positionalLong(int index, String what, long fallback, long min, long max) {
+        if (options.containsKey(what)) {
+            return parseLong(what, options.get(what), min, max);
+        }
         return index < positional.size() ? parseLong(what, positional.get(index), min, max) : fallback;
     }
 

@@ -63,7 +63,7 @@ public final class CpuSample {
      * {@link System#exit}.
      */
     public static int run(String[] args, PrintStream out) throws Exception {
-        Args parsed = new Args("cpu", args).allow("rounds").maxPositional(1);
+        Args parsed = new Args("cpu", args).allow("seconds", "rounds").maxPositional(1);
         double seconds = parsed.seconds(0, 3.0);
         boolean fixedRounds = parsed.has("rounds");
         long roundLimit = parsed.option("rounds", 0, 0, 1_000_000);

@@ -21,7 +21,8 @@ public final class Samples {
             "  tradeoff [n=3000000] [rounds=1]  same result, parallel (fast, hungry) vs one thread (slow, lean)",
             "  gpu [seconds=5] [launches=N] [batch=6] [kernel-ms=40] [iters=N] [sync=block|spin|yield|auto]",
             "                                   CUDA kernels via JNA with CPU phases between; exits 0 without a GPU",
-            "  help                             this list");
+            "  help                             this list",
+            "the first value may be given without its name: 'cpu 10' is 'cpu seconds=10', 'tradeoff 1000' is 'n=1000'");
 
     private Samples() {
     }

@@ -205,6 +205,13 @@ public final class ServiceSample implements AutoCloseable {
         quit.countDown();
     }
 
+    /** A request parameter that is malformed or out of range: answered with 400 and the message. */
+    static final class BadRequest extends Exception {
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+
     /** The work of one endpoint; it may throw, and {@link #guarded} turns that into an HTTP error. */
     @FunctionalInterface
     interface Endpoint {
@@ -220,7 +227,7 @@ public final class ServiceSample implements AutoCloseable {
             requests.incrementAndGet();
             try {
                 endpoint.handle(exchange);
-            } catch (IllegalArgumentException e) {
+            } catch (BadRequest e) {
                 respond(exchange, 400, "text/plain", e.getMessage() + "\n");
             } catch (IOException e) {
                 // the client went away: nothing more to tell it
@@ -242,7 +249,8 @@ public final class ServiceSample implements AutoCloseable {
     }
 
     /** Reads an integer query parameter, rejecting values outside [min, max] with a message. */
-    static int intParameter(HttpExchange exchange, String name, int fallback, int min, int max) {
+    static int intParameter(HttpExchange exchange, String name, int fallback, int min, int max)
+            throws BadRequest {
         String query = exchange.getRequestURI().getRawQuery();
         if (query == null) {
             return fallback;
@@ -258,10 +266,10 @@ public final class ServiceSample implements AutoCloseable {
             try {
                 value = Integer.parseInt(text);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be an integer, got '" + text + "'");
+                throw new BadRequest(name + " must be an integer, got '" + text + "'");
             }
             if (value < min || value > max) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s must be in [%d, %d], got %d",
+                throw new BadRequest(String.format(Locale.ROOT, "%s must be in [%d, %d], got %d",
                         name, min, max, value));
             }
             return value;

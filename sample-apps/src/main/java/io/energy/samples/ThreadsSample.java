@@ -52,7 +52,7 @@ public final class ThreadsSample {
 
     /** Runs the sample and returns its exit code (tests call this in-process). */
     public static int run(String[] args, PrintStream out) throws Exception {
-        Args parsed = new Args("threads", args).allow("workers").maxPositional(1);
+        Args parsed = new Args("threads", args).allow("seconds", "workers").maxPositional(1);
         double seconds = parsed.seconds(0, 3.0);
         int workers = (int) parsed.option("workers", 4, 1, 256);
         Result result = runFor((long) (seconds * 1e9), workers);
