@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AccuracySuiteTest {
     private static final long TICK = 1000;      // 1 ms sample period
     private static final long INTERVAL = 100_000; // 100 ms intervals
-    private static final List<String> ROWS = new ArrayList<>();
+    private static final java.util.SortedMap<String, String> ROWS = new java.util.TreeMap<>();
     private static int boundChecks;
     private static int boundHits;
     private static int conservationCases;
@@ -102,8 +102,8 @@ class AccuracySuiteTest {
             worstLongError = Math.max(worstLongError, worst);
             assertTrue(worst <= 0.02, name + ": worst per-method error " + pct(worst) + " of the total");
         }
-        ROWS.add(String.format(Locale.ROOT, "| %s | %.1f s | %s | %.3f J | %s | %d/%d | exact |", name, o.seconds(),
-                nd == 2 ? "package, gpu" : "package", total, pct(worst), inBound, checked));
+        String row = String.format(Locale.ROOT, "| %s | %.1f s | %s | %.3f J | %s | %d/%d | exact |", name, o.seconds(),
+                nd == 2 ? "package, gpu" : "package", total, pct(worst), inBound, checked);
         StringBuilder detail = new StringBuilder();
         for (String p : paths) {
             if (p.startsWith("sim.Probe")) {
@@ -119,7 +119,7 @@ class AccuracySuiteTest {
                 }
             }
         }
-        ROWS.add(detail.toString().stripTrailing());
+        ROWS.put(name, row + "\n" + detail.toString().stripTrailing());
     }
 
     private static String pct(double v) {
@@ -230,7 +230,7 @@ class AccuracySuiteTest {
                 hitRate * 100, conservationExact, conservationCases));
         md.append("| case | length | domains | total | worst error | truth in bound | conservation |\n");
         md.append("|---|---|---|---|---|---|---|\n");
-        for (String row : ROWS) {
+        for (String row : ROWS.values()) {
             md.append(row).append('\n');
         }
         String target = System.getProperty("accuracy.out", "target/accuracy.md");
