@@ -93,10 +93,51 @@ public final class Workload {
                 }
                 System.out.println("churn " + n + " sum " + total);
             }
+            case "soak" -> soak(n);
             case "recurse" -> System.out.println("depth " + n + " sum " + recurse((int) n));
             case "paths" -> System.out.println("paths sum " + fan(0, (int) n));
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
+    }
+
+    /**
+     * Runs for {@code seconds}: worker threads that come and go, varied call paths, and every 5 s a GC and
+     * a line {@code heap <seconds> <bytes used>} so a soak test can see whether memory keeps growing.
+     */
+    static void soak(long seconds) throws InterruptedException {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long nextReport = System.nanoTime();
+        long start = System.nanoTime();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        long sum = 0;
+        int round = 0;
+        while (System.nanoTime() < end) {
+            final int r = round++;
+            List<java.util.concurrent.Future<Long>> fs = new ArrayList<>();
+            for (int k = 0; k < 8; k++) {
+                final int kk = k;
+                fs.add(pool.submit(() -> fan(0, 1 + (r + kk) % 4) + work(2) + tiny(r)));
+            }
+            Thread shortLived = new Thread(() -> work(1));
+            shortLived.start();
+            for (java.util.concurrent.Future<Long> f : fs) {
+                try {
+                    sum += f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            shortLived.join();
+            if (System.nanoTime() >= nextReport) {
+                nextReport += 5_000_000_000L;
+                System.gc();
+                Runtime rt = Runtime.getRuntime();
+                System.out.println("heap " + (System.nanoTime() - start) / 1_000_000_000L + " "
+                        + (rt.totalMemory() - rt.freeMemory()));
+            }
+        }
+        pool.shutdown();
+        System.out.println("soak sum " + sum);
     }
 
     static long work(int rounds) {
