@@ -103,9 +103,14 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Opens a page and waits until its load event and until the report's script has drawn it. */
     void open(Path file) throws Exception {
+        open(file, "");
+    }
+
+    /** Opens a page with a URL fragment ({@code #...}), as a link to a particular view would. */
+    void open(Path file, String fragment) throws Exception {
         pageErrors.clear();
         loaded = new CompletableFuture<>();
-        ObjectNode params = json.createObjectNode().put("url", file.toUri().toString());
+        ObjectNode params = json.createObjectNode().put("url", file.toUri() + fragment);
         call("Page.navigate", params);
         loaded.get(TIMEOUT_S, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);

@@ -43,11 +43,14 @@ class HtmlReportBrowserIT {
         assertEquals(List.of(), browser.pageErrors(), "uncaught exceptions or console errors in the report");
     }
 
-    private Path open(EnergyProfile p) throws Exception {
+    private Path write(EnergyProfile p) throws Exception {
         Path file = dir.resolve("energy-report.html");
         AtomicFiles.write(file, out -> new HtmlReportWriter().write(p, out));
-        browser.open(file);
         return file;
+    }
+
+    private void open(EnergyProfile p) throws Exception {
+        browser.open(write(p));
     }
 
     private double width(String selector) throws Exception {
@@ -102,6 +105,18 @@ class HtmlReportBrowserIT {
         assertEquals(1, countOf(frame("(uninstrumented)")), "this process's own buckets stay");
         assertTrue(browser.eval("document.querySelector('#flame .fr[data-kind=root]').textContent").asText()
                 .startsWith("this process"));
+    }
+
+    @Test
+    void aLinkFragmentOpensTheReportInTheViewItNames() throws Exception {
+        EnergyProfile p = ProfileFixtures.measured();
+        browser.open(write(p), "#processOnly&search=Db%5C.query");
+        assertTrue(browser.eval("document.getElementById('process-only').checked").asBoolean());
+        assertEquals(Long.toString(p.totalAllDomains() - 7_500_000_000L),
+                browser.eval("document.querySelector('#flame .fr[data-kind=root]').getAttribute('data-nj')").asText());
+        assertEquals("Db\\.query", browser.eval("document.getElementById('search').value").asText());
+        assertEquals(1, countOf("#flame .fr.hit[data-name=\"" + QUERY + "\"]"));
+        assertEquals(0.0, browser.eval("window.scrollY").asDouble(), "the page stays at its top");
     }
 
     @Test
