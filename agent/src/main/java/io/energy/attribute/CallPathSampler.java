@@ -7,7 +7,7 @@ import io.energy.bridge.ThreadContext;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 /**
  * Reads every instrumented thread's shadow-stack pointer once per tick and counts where it was. The
@@ -21,22 +21,34 @@ public final class CallPathSampler {
     /** Per-thread bookkeeping of the sampler, kept in {@link ThreadContext#ledgerState}. */
     static final class ThreadState {
         final List<PathNode> touched = new ArrayList<>();
+        /** The thread has ended: no more samples, one last slice, then it is forgotten. */
+        boolean ended;
     }
+
+    /** What a sample found a thread doing. */
+    public enum Activity { RUNNING, WAITING, ENDED }
 
     private final List<ThreadContext> contexts = new ArrayList<>();
     private long retiredPathsOverCap;
     private long retiredBeyondDepth;
     private int threadsSeen;
-    private final Predicate<ThreadContext> running;
+    private final Function<ThreadContext, Activity> activity;
 
-    /** Samples real threads: a thread counts as running when its state is RUNNABLE (a field read). */
+    /**
+     * Samples real threads: the thread's state (a field read) says whether it is runnable, waiting or
+     * ended; an ended thread costs nothing more until it is forgotten.
+     */
     public CallPathSampler() {
-        this(ctx -> ctx.thread.getState() == Thread.State.RUNNABLE);
+        this(ctx -> switch (ctx.thread.getState()) {
+            case RUNNABLE -> Activity.RUNNING;
+            case TERMINATED -> Activity.ENDED;
+            default -> Activity.WAITING;
+        });
     }
 
-    /** For simulations: {@code running} says whether a thread is on a CPU at this tick. */
-    public CallPathSampler(Predicate<ThreadContext> running) {
-        this.running = running;
+    /** For simulations: {@code activity} says what a thread is doing at this tick. */
+    public CallPathSampler(Function<ThreadContext, Activity> activity) {
+        this.activity = activity;
     }
 
     /** Takes one sample of every known thread. Collector thread only. */
@@ -48,8 +60,17 @@ public final class CallPathSampler {
         }
         for (int i = 0, n = contexts.size(); i < n; i++) {
             ThreadContext ctx = contexts.get(i);
+            ThreadState state = (ThreadState) ctx.ledgerState;
+            if (state.ended) {
+                continue;
+            }
+            Activity now = activity.apply(ctx);
+            if (now == Activity.ENDED) {
+                state.ended = true;
+                continue;
+            }
             PathNode cur = ctx.current();
-            boolean onCpu = running.test(ctx);
+            boolean onCpu = now == Activity.RUNNING;
             ctx.intervalSamples++;
             if (cur == ctx.root) {
                 ctx.intervalRootWallSamples++;
@@ -69,6 +90,11 @@ public final class CallPathSampler {
 
     public List<ThreadContext> contexts() {
         return contexts;
+    }
+
+    /** True once a sample has found the context's thread ended. */
+    public static boolean ended(ThreadContext ctx) {
+        return ctx.ledgerState instanceof ThreadState s && s.ended;
     }
 
     /**
@@ -120,7 +146,7 @@ public final class CallPathSampler {
             ThreadContext ctx = it.next();
             sync(ledger, ctx.root);
             sync(ledger, ctx.otherPaths);
-            if (!ctx.thread.isAlive()) {
+            if (((ThreadState) ctx.ledgerState).ended || !ctx.thread.isAlive()) {
                 retiredPathsOverCap += ctx.pathsOverCap;
                 retiredBeyondDepth += ctx.callsBeyondDepth;
                 it.remove();

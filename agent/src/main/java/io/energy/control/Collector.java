@@ -139,15 +139,27 @@ final class Collector implements Runnable {
         long machine = stat.machineBusyNanos();
         long agentCpu = session.agentCpuNanos();
         List<ThreadContext> contexts = sampler.contexts();
-        long[] ids = new long[contexts.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = contexts.get(i).threadId;
-        }
-        long[] cpu = ids.length == 0 ? new long[0] : threads.getThreadCpuTime(ids);
-        for (int i = 0; i < ids.length; i++) {
-            if (cpu[i] >= 0 && !contexts.get(i).thread.isAlive()) {
-                cpu[i] = -1;
+        // Only live threads are asked for their CPU time: looking up a thread by id is not free, and a
+        // service with thread churn can have thousands of ended ones waiting to be forgotten.
+        long[] cpu = new long[contexts.size()];
+        int live = 0;
+        for (ThreadContext c : contexts) {
+            if (!CallPathSampler.ended(c)) {
+                live++;
             }
+        }
+        long[] ids = new long[live];
+        int[] at = new int[live];
+        for (int i = 0, k = 0; i < cpu.length; i++) {
+            cpu[i] = -1;
+            if (!CallPathSampler.ended(contexts.get(i))) {
+                ids[k] = contexts.get(i).threadId;
+                at[k++] = i;
+            }
+        }
+        long[] read = live == 0 ? new long[0] : threads.getThreadCpuTime(ids);
+        for (int k = 0; k < live; k++) {
+            cpu[at[k]] = read[k];
         }
         double[] share = new double[delta.length];
         for (int i = 0; i < share.length; i++) {

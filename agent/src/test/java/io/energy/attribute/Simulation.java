@@ -97,7 +97,7 @@ final class Simulation {
         boolean[] runningNow = new boolean[n];
         CallPathSampler sampler = new CallPathSampler(ctx -> {
             Integer i = index.get(ctx);
-            return i != null && runningNow[i];
+            return i != null && runningNow[i] ? CallPathSampler.Activity.RUNNING : CallPathSampler.Activity.WAITING;
         });
         long[] target = {0};
         java.util.Random jitter = new java.util.Random(7);
