@@ -33,7 +33,8 @@ final class RaplDiscovery {
     private static final Pattern PACKAGE = Pattern.compile("package-(\\d+)");
 
     /**
-     * @param zones            the zones whose {@code energy_uj} could be read, top-level zones first
+     * @param zones            the zones whose {@code energy_uj} could be read, in index order (a zone, then
+     *                         its subzones)
      * @param found            one line per finding
      * @param problem          why no zone is usable, or null
      * @param fixes            one-line ways to make unusable zones usable
@@ -135,12 +136,13 @@ final class RaplDiscovery {
             }
         }
 
+        resolved.sort(Comparator.comparing(RaplZone::dirName, ZONE_ORDER));
         List<RaplZone> readable = new ArrayList<>();
         int denied = 0;
         String firstError = null;
         for (RaplZone z : resolved) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-15s name %-11s -> %-9s ",
-                    z.dirName(), "'" + z.name() + "'", z.key()));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-15s name %-11s -> %-10s ",
+                    z.dirName(), "'" + z.name() + "'", z.key() + ","));
             try {
                 String text = reader.read(z.energyFile()).trim();
                 long uj = Long.parseLong(text);
@@ -183,7 +185,7 @@ final class RaplDiscovery {
         } else if (denied > 0) {
             found.add(denied + " zone(s) left out: permission denied (see the fixes)");
         }
-        readable.sort(Comparator.comparing((RaplZone z) -> z.parent() != null));
+        readable.sort(Comparator.comparing(RaplZone::dirName, ZONE_ORDER));
         return new Result(List.copyOf(readable), List.copyOf(found), problem, fixes, denied > 0);
     }
 
@@ -197,8 +199,8 @@ final class RaplDiscovery {
                         + " && sudo udevadm control --reload && sudo udevadm trigger --subsystem-match=powercap"
                         + " --action=add",
                 "or run the JVM as root",
-                "(either grant lets every local user read the energy counters, the side channel the kernel closed;"
-                        + " fine on a machine you own, think twice on a shared one)");
+                "note: either grant lets every local user read the energy counters again (the side channel the kernel"
+                        + " closed): fine on a machine you own, think twice on a shared one");
     }
 
     private static void collect(Path root, Map<String, Path> dirs, List<String> mmio, List<String> listed,

@@ -9,6 +9,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -34,7 +35,7 @@ public final class RaplPowerSource implements PowerSource {
     private final List<Domain> domains;
     private final ZoneCounter[] counters;
     private final boolean[] failing;
-    private final List<java.util.EnumSet<Trouble>> said = new ArrayList<>();
+    private final List<EnumSet<Trouble>> said = new ArrayList<>();
     private final SysfsReader reader;
     private final Consumer<String> log;
     private final boolean[] counterAnomalySaid;
@@ -52,7 +53,7 @@ public final class RaplPowerSource implements PowerSource {
         for (int i = 0; i < zones.size(); i++) {
             RaplZone z = zones.get(i);
             counters[i] = new ZoneCounter(z.rangeUj(), maxWatts);
-            said.add(java.util.EnumSet.noneOf(Trouble.class));
+            said.add(EnumSet.noneOf(Trouble.class));
             d.add(new Domain(z.kind(), z.device(), false, GRAIN_NANOS, origin(z, zones)));
         }
         this.domains = List.copyOf(d);

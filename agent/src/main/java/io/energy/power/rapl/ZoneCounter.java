@@ -64,10 +64,6 @@ final class ZoneCounter {
         return lastAnomaly;
     }
 
-    double rateWatts() {
-        return rateWatts;
-    }
-
     /** Counts an anomaly that happened outside the counter (a failed read). */
     void anomaly(String what) {
         anomalies++;

@@ -210,6 +210,7 @@ public final class RecordingPowerSource implements PowerSource {
 
     @Override
     public String describe() {
-        return inner.describe() + "\nrecording every reading to " + target.toAbsolutePath();
+        return inner.describe() + String.format("\n%-10s every reading also goes to %s (a replay trace)", "record",
+                target.toAbsolutePath());
     }
 }
