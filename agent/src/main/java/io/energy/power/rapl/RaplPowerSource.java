@@ -110,10 +110,13 @@ public final class RaplPowerSource implements PowerSource {
                 }
             }
             if (!inside.isEmpty()) {
-                sb.append("; includes ").append(String.join(" and ", inside)).append(": do not add them");
+                sb.append("; ").append(String.join(" and ", inside)).append(inside.size() == 1 ? " is" : " are")
+                        .append(" part of it, not extra");
             }
         } else if (z.parent() != null && !z.kind().equals("dram")) {
             sb.append("; part of package:").append(z.device());
+        } else if (z.kind().equals("dram")) {
+            sb.append("; memory, not part of the package");
         } else if (z.kind().equals("psys")) {
             sb.append("; the whole platform, may include the packages");
         }

@@ -42,7 +42,7 @@ public final class ReplayPowerSource implements PowerSource {
         try {
             ReplayTrace t = ReplayTrace.read(file);
             List<String> found = new ArrayList<>();
-            found.add(String.format(Locale.ROOT, "%s: %d rows over %.3f s, row spacing down to %s", file, t.rows(),
+            found.add(String.format(Locale.ROOT, "%s: %d rows over %.3f s, rows typically %s apart", file, t.rows(),
                     t.spanSeconds(), PowerSource.grainText(t.grainNanos())));
             for (int c = 0; c < t.columns().size(); c++) {
                 ReplayTrace.Column col = t.columns().get(c);

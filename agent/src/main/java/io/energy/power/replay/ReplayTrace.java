@@ -76,13 +76,20 @@ public final class ReplayTrace {
         return (times[times.length - 1] - times[0]) / 1e9;
     }
 
-    /** The finest spacing of rows: nothing in the trace changes faster than this. */
+    /**
+     * The typical (median) spacing of rows: how finely the trace resolves power. Not the smallest, because
+     * a recording ends with a short last interval when the agent stops.
+     */
     public long grainNanos() {
-        long g = Long.MAX_VALUE;
-        for (int i = 1; i < times.length; i++) {
-            g = Math.min(g, times[i] - times[i - 1]);
+        if (times.length < 2) {
+            return 1_000_000_000L;
         }
-        return g == Long.MAX_VALUE ? 1_000_000_000L : g;
+        long[] gaps = new long[times.length - 1];
+        for (int i = 1; i < times.length; i++) {
+            gaps[i - 1] = times[i] - times[i - 1];
+        }
+        java.util.Arrays.sort(gaps);
+        return gaps[(gaps.length - 1) / 2];
     }
 
     /** Joules of a column over the whole trace, first row to last. */

@@ -67,9 +67,10 @@ class RaplPowerSourceTest {
             assertEquals(1_000_000L, d.grainNanos(), d.key());
         }
         String pkg0 = s.domains().get(index(s, "package:0")).origin();
-        assertTrue(pkg0.contains("includes core:0 and uncore:0"), pkg0);
+        assertTrue(pkg0.contains("core:0 and uncore:0 are part of it, not extra"), pkg0);
         assertTrue(s.domains().get(index(s, "core:0")).origin().contains("part of package:0"));
-        assertTrue(s.describe().contains("rapl       package:1 measured, grain 1 ms"), s.describe());
+        assertTrue(s.domains().get(index(s, "dram:0")).origin().contains("memory, not part of the package"));
+        assertTrue(s.describe().contains("rapl       package:1  measured, grain 1 ms"), s.describe());
         assertTrue(log.isEmpty(), log.toString());
     }
 
