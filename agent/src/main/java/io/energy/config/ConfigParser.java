@@ -34,6 +34,7 @@ public final class ConfigParser {
         k.put("out", "output directory (default energy-out)");
         k.put("source", "auto | estimate | rapl | nvml | replay (default auto)");
         k.put("replay", "replay trace file (CSV: time_s,<domain>[:<device>],...) for source=replay");
+        k.put("record", "also write every power reading to FILE as a replay trace (same format as replay=)");
         k.put("rapl.root", "powercap directory (default /sys/class/powercap)");
         k.put("nvml.library", "NVML library name or path (default libnvidia-ml.so.1)");
         k.put("interval", "attribution interval, 10ms to 10s (default 100ms)");
@@ -139,6 +140,7 @@ public final class ConfigParser {
                 path("out", v.getOrDefault("out", "energy-out")),
                 choice("source", v.getOrDefault("source", "auto"), Config.Source.class),
                 v.containsKey("replay") ? path("replay", v.get("replay")) : null,
+                v.containsKey("record") ? path("record", v.get("record")) : null,
                 path("rapl.root", v.getOrDefault("rapl.root", "/sys/class/powercap")),
                 nonEmpty("nvml.library", v.getOrDefault("nvml.library", "libnvidia-ml.so.1")),
                 duration("interval", v.getOrDefault("interval", "100ms"), false, Duration.ofMillis(10), Duration.ofSeconds(10)),
