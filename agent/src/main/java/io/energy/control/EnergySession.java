@@ -71,6 +71,7 @@ public final class EnergySession {
         }
         List<Domain> domains = source.domains();
         double[] idle = new double[domains.size()];
+        List<String> idleUnknown = new ArrayList<>();
         for (int d = 0; d < idle.length; d++) {
             Domain dom = domains.get(d);
             Double configured = config.idleWatts().get(dom.key());
@@ -79,13 +80,17 @@ public final class EnergySession {
             }
             idle[d] = configured != null ? configured : source.idleWatts(d);
             if (Double.isNaN(idle[d])) {
-                notes.add("Idle power of " + dom.key() + " is unknown, so all of its energy is treated as dynamic; "
-                        + "set idle=" + dom.kind() + ":WATTS to separate the machine's static energy.");
+                idleUnknown.add(dom.key());
             }
             if (dom.estimated()) {
                 notes.add(dom.key() + " is ESTIMATED from CPU time (" + dom.origin() + "): no energy counter was "
                         + "readable on this machine. Run `java -jar energy.jar doctor` to see why.");
             }
+        }
+        if (!idleUnknown.isEmpty()) {
+            notes.add("Idle power of " + String.join(", ", idleUnknown) + " is unknown, so all of that energy is "
+                    + "treated as dynamic; set idle=KIND:WATTS (e.g. idle=package:12;gpu:70) to separate the "
+                    + "machine's static energy.");
         }
         ledger = new EnergyLedger(domains, new EnergyLedger.Options(config.dedicated(),
                 config.staticShare() == Config.StaticShare.PROCESS, idle, config.maxPaths(), id -> {
@@ -270,9 +275,7 @@ public final class EnergySession {
                 .append(instrumenter == null ? "" : " in " + instrumenter.instrumentedTypes().size() + " classes")
                 .append('\n');
         long total = 0;
-        for (EnergyProfile.DomainTotal d : p.domains()) {
-            total += d.measured();
-        }
+        total = p.measuredTotal();
         sb.append(String.format(java.util.Locale.ROOT, "joules so far: %.3f J%s%n", total / 1e9,
                 p.estimated() ? " (estimated)" : ""));
         sb.append("paths over cap: ").append(p.health().pathsOverCap()).append(", calls beyond depth: ")

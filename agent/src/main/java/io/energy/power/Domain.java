@@ -22,6 +22,19 @@ public record Domain(String kind, int device, boolean estimated, long grainNanos
         return kind + ":" + device;
     }
 
+    /**
+     * True if this domain's energy adds to the others' in a total. RAPL's core and uncore zones are part of
+     * their package, and psys covers the whole platform (package and DRAM included): adding them would
+     * count the same joules twice.
+     */
+    public boolean inTotal() {
+        return inTotal(kind);
+    }
+
+    public static boolean inTotal(String kind) {
+        return !CORE.equals(kind) && !UNCORE.equals(kind) && !PSYS.equals(kind);
+    }
+
     /** GPU energy is attributed by wall-time overlap, CPU-side domains by CPU time. */
     public boolean isGpu() {
         return GPU.equals(kind);

@@ -34,6 +34,11 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
         public double joules() {
             return measured / 1e9;
         }
+
+        /** False for domains contained in others (RAPL core, uncore, psys): left out of totals. */
+        public boolean inTotal() {
+            return io.energy.power.Domain.inTotal(kind);
+        }
     }
 
     public enum Kind { ROOT, METHOD, BUCKET }
@@ -45,12 +50,15 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
      */
     public record Node(String name, String className, String methodName, String descriptor, Kind kind, long calls,
                        long wallNanos, long cpuNanos, long[] selfNanoJoules, double[] selfBoundJoules,
-                       List<Node> children) {
+                       List<Node> children, boolean[] inTotal) {
 
+        /** Self energy over the domains that add up (see {@link DomainTotal#inTotal()}). */
         public long selfTotal() {
             long s = 0;
-            for (long v : selfNanoJoules) {
-                s += v;
+            for (int d = 0; d < selfNanoJoules.length; d++) {
+                if (inTotal == null || inTotal[d]) {
+                    s += selfNanoJoules[d];
+                }
             }
             return s;
         }
@@ -109,6 +117,26 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
                          int pathNodes) {
     }
 
+    /** Measured energy over the domains that add up: the run's total. */
+    public long measuredTotal() {
+        long s = 0;
+        for (DomainTotal d : domains) {
+            if (d.inTotal()) {
+                s += d.measured();
+            }
+        }
+        return s;
+    }
+
+    /** Which domains add up to the total, index-aligned with {@link #domains()}. */
+    public boolean[] inTotal() {
+        boolean[] m = new boolean[domains.size()];
+        for (int d = 0; d < m.length; d++) {
+            m[d] = domains.get(d).inTotal();
+        }
+        return m;
+    }
+
     /** Joules of the whole ledger in a domain (equals the domain's measured energy). */
     public long total(int domain) {
         return root.inclusive(domain);
@@ -125,7 +153,7 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
     public List<MethodStats> methods() {
         Map<String, MethodStats.Builder> by = new LinkedHashMap<>();
         int nd = domains.size();
-        collect(root, new ArrayList<>(), by, nd);
+        collect(root, new ArrayList<>(), by, nd, inTotal());
         List<MethodStats> out = new ArrayList<>();
         for (MethodStats.Builder b : by.values()) {
             out.add(b.build());
@@ -134,10 +162,11 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
         return Collections.unmodifiableList(out);
     }
 
-    private static void collect(Node n, List<String> onPath, Map<String, MethodStats.Builder> by, int nd) {
+    private static void collect(Node n, List<String> onPath, Map<String, MethodStats.Builder> by, int nd,
+                                boolean[] inTotal) {
         boolean counted = false;
         if (n.kind() != Kind.ROOT) {
-            MethodStats.Builder b = by.computeIfAbsent(n.name(), k -> new MethodStats.Builder(n, nd));
+            MethodStats.Builder b = by.computeIfAbsent(n.name(), k -> new MethodStats.Builder(n, nd, inTotal));
             b.addSelf(n);
             if (!onPath.contains(n.name())) {
                 b.addInclusive(n);
@@ -146,7 +175,7 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
             }
         }
         for (Node c : n.children()) {
-            collect(c, onPath, by, nd);
+            collect(c, onPath, by, nd, inTotal);
         }
         if (counted) {
             onPath.remove(onPath.size() - 1);

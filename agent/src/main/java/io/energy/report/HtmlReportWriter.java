@@ -89,6 +89,7 @@ public final class HtmlReportWriter implements ProfileWriter {
                 g.writeStringField("kind", d.kind());
                 g.writeNumberField("device", d.device());
                 g.writeBooleanField("estimated", d.estimated());
+                g.writeBooleanField("inTotal", d.inTotal());
                 g.writeNumberField("grainMs", d.grainNanos() / 1e6);
                 g.writeStringField("origin", d.origin());
                 g.writeNumberField("measuredNanoJoules", d.measured());

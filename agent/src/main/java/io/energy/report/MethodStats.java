@@ -4,29 +4,35 @@ package io.energy.report;
  * One method over all the call paths it appears on. Energies in nanojoules per domain; bounds in joules.
  */
 public record MethodStats(String name, EnergyProfile.Kind kind, long calls, long wallNanos, long cpuNanos,
-                          long selfWallNanos, long[] selfNanoJoules, long[] inclusiveNanoJoules, double[] selfBoundJoules) {
+                          long selfWallNanos, long[] selfNanoJoules, long[] inclusiveNanoJoules, double[] selfBoundJoules,
+                          boolean[] inTotal) {
 
-    public long selfTotal() {
+    private long sum(long[] v) {
         long s = 0;
-        for (long v : selfNanoJoules) {
-            s += v;
+        for (int d = 0; d < v.length; d++) {
+            if (inTotal[d]) {
+                s += v[d];
+            }
         }
         return s;
     }
 
+    /** Self energy over the domains that add up (RAPL core, uncore and psys are inside others). */
+    public long selfTotal() {
+        return sum(selfNanoJoules);
+    }
+
     public long inclusiveTotal() {
-        long s = 0;
-        for (long v : inclusiveNanoJoules) {
-            s += v;
-        }
-        return s;
+        return sum(inclusiveNanoJoules);
     }
 
     /** Bound of the self total, in joules: per-domain bounds added in quadrature. */
     public double selfBoundTotal() {
         double v = 0;
-        for (double b : selfBoundJoules) {
-            v += b * b;
+        for (int d = 0; d < selfBoundJoules.length; d++) {
+            if (inTotal[d]) {
+                v += selfBoundJoules[d] * selfBoundJoules[d];
+            }
         }
         return Math.sqrt(v);
     }
@@ -41,8 +47,10 @@ public record MethodStats(String name, EnergyProfile.Kind kind, long calls, long
         private final long[] self;
         private final long[] incl;
         private final double[] var;
+        private final boolean[] inTotal;
 
-        Builder(EnergyProfile.Node n, int domains) {
+        Builder(EnergyProfile.Node n, int domains, boolean[] inTotal) {
+            this.inTotal = inTotal;
             name = n.name();
             kind = n.kind();
             self = new long[domains];
@@ -72,7 +80,7 @@ public record MethodStats(String name, EnergyProfile.Kind kind, long calls, long
             for (int d = 0; d < var.length; d++) {
                 bound[d] = Math.sqrt(var[d]);
             }
-            return new MethodStats(name, kind, calls, wall, cpu, selfWall, self, incl, bound);
+            return new MethodStats(name, kind, calls, wall, cpu, selfWall, self, incl, bound, inTotal);
         }
     }
 }

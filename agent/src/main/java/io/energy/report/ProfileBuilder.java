@@ -43,7 +43,11 @@ public final class ProfileBuilder {
             totals.add(new EnergyProfile.DomainTotal(dom.key(), dom.kind(), dom.device(), dom.estimated(),
                     dom.grainNanos(), dom.origin(), measured, stat, others, measured - stat - others));
         }
-        EnergyProfile.Node root = node(ledger.root(), registry, nd);
+        boolean[] inTotal = new boolean[nd];
+        for (int d = 0; d < nd; d++) {
+            inTotal[d] = domains.get(d).inTotal();
+        }
+        EnergyProfile.Node root = node(ledger.root(), registry, nd, inTotal);
         List<EnergyProfile.TimelinePoint> points = new ArrayList<>();
         List<Timeline.Point> raw = ledger.timeline().points();
         long t0 = raw.isEmpty() ? 0 : raw.get(0).startNanos();
@@ -64,10 +68,10 @@ public final class ProfileBuilder {
                 List.copyOf(notes));
     }
 
-    private static EnergyProfile.Node node(LedgerNode n, MethodRegistry registry, int nd) {
+    private static EnergyProfile.Node node(LedgerNode n, MethodRegistry registry, int nd, boolean[] inTotal) {
         List<EnergyProfile.Node> kids = new ArrayList<>();
         for (LedgerNode c : n.children()) {
-            kids.add(node(c, registry, nd));
+            kids.add(node(c, registry, nd, inTotal));
         }
         kids.sort(Comparator.comparingLong(EnergyProfile.Node::inclusiveTotal).reversed()
                 .thenComparing(EnergyProfile.Node::name));
@@ -95,6 +99,6 @@ public final class ProfileBuilder {
             kind = EnergyProfile.Kind.METHOD;
         }
         return new EnergyProfile.Node(name, cls, method, desc, kind, n.calls, n.wallNanos, n.cpuNanos,
-                n.selfNanoJoules.clone(), bound, List.copyOf(kids));
+                n.selfNanoJoules.clone(), bound, List.copyOf(kids), inTotal);
     }
 }

@@ -38,12 +38,15 @@ public final class SummaryJsonWriter implements ProfileWriter {
             long total = 0;
             g.writeArrayFieldStart("domains");
             for (EnergyProfile.DomainTotal d : p.domains()) {
-                total += d.measured();
+                if (d.inTotal()) {
+                    total += d.measured();
+                }
                 g.writeStartObject();
                 g.writeStringField("key", d.key());
                 g.writeStringField("kind", d.kind());
                 g.writeNumberField("device", d.device());
                 g.writeBooleanField("estimated", d.estimated());
+                g.writeBooleanField("inTotal", d.inTotal());
                 g.writeNumberField("grainMs", d.grainNanos() / 1e6);
                 g.writeStringField("origin", d.origin());
                 g.writeNumberField("measuredJ", d.measured() / 1e9);

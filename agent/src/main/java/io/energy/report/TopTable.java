@@ -12,7 +12,9 @@ public final class TopTable {
         StringBuilder sb = new StringBuilder();
         long total = 0;
         for (EnergyProfile.DomainTotal d : p.domains()) {
-            total += d.measured();
+            if (d.inTotal()) {
+                    total += d.measured();
+                }
         }
         String label = p.estimated() ? " (ESTIMATED: no energy counters readable, CPU-time model)" : " (measured)";
         sb.append(String.format(Locale.ROOT, "[energy] %.3f J in %.2f s from %s%s%n", total / 1e9,

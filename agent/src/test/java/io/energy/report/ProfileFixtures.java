@@ -33,12 +33,12 @@ final class ProfileFixtures {
         int dot = name.lastIndexOf('.');
         return new EnergyProfile.Node(name, dot > 0 ? name.substring(0, dot) : "", dot > 0 ? name.substring(dot + 1) : name,
                 "()V", EnergyProfile.Kind.METHOD, calls, wallNanos, wallNanos / 2, new long[]{pkg, gpu},
-                new double[]{pkg * 0.05 / 1e9, gpu * 0.1 / 1e9}, List.of(children));
+                new double[]{pkg * 0.05 / 1e9, gpu * 0.1 / 1e9}, List.of(children), null);
     }
 
     static EnergyProfile.Node bucket(String name, long pkg, long gpu) {
         return new EnergyProfile.Node(name, "", "", "", EnergyProfile.Kind.BUCKET, 0, 0, 0, new long[]{pkg, gpu},
-                new double[]{0, 0}, List.of());
+                new double[]{0, 0}, List.of(), null);
     }
 
     private static EnergyProfile build(boolean packageEstimated, String queryName) {
@@ -56,7 +56,7 @@ final class ProfileFixtures {
                 bucket("(other paths)", 1_000L, 0),
                 bucket("(lost)", 7L, 0));
         EnergyProfile.Node root = new EnergyProfile.Node("all", "", "", "", EnergyProfile.Kind.ROOT, 0, 0, 0,
-                new long[]{0, 0}, new double[]{0, 0}, top);
+                new long[]{0, 0}, new double[]{0, 0}, top, null);
         List<EnergyProfile.DomainTotal> domains = List.of(
                 new EnergyProfile.DomainTotal("package:0", "package", 0, packageEstimated, 10_000_000L,
                         packageEstimated ? "model 1 W idle / 4 W busy per CPU" : "rapl intel-rapl:0",
