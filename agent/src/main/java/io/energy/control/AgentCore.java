@@ -62,6 +62,10 @@ public final class AgentCore {
         } catch (ConfigException e) {
             code = 2;
             answer = e.getMessage() + "\n";
+            if (cmd.equals("start") && session != null && !session.stopped()) {
+                // The options are checked before anything is touched, so a bad reconfigure changes nothing.
+                answer += "energy goes on with its previous configuration\n";
+            }
             AgentLog.problem(e.getMessage() + (launch ? "; the application runs without energy measurement" : ""));
         } catch (Throwable t) {
             code = 1;

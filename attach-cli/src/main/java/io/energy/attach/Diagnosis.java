@@ -140,9 +140,9 @@ final class Diagnosis {
             return null;
         }
         return "note: Java " + feature + " prints \"WARNING: A Java agent has been loaded dynamically\" in pid " + pid
-                + "'s error output" + (flag == DynamicLoading.UNKNOWN ? " (unless it runs with the flag below)" : "")
-                + ". It does not affect the measurement; start the service with -XX:+EnableDynamicAgentLoading "
-                + "to allow energy-attach without the warning";
+                + "'s error output on every energy-attach command" + (flag == DynamicLoading.UNKNOWN
+                ? " (unless it runs with the flag below)" : "") + ". It does not affect the measurement; start the "
+                + "service with -XX:+EnableDynamicAgentLoading to allow energy-attach without the warning";
     }
 
     static String noSuchPid(long pid) {

@@ -151,8 +151,10 @@ public final class EnergyAttach {
                 if (refusal != null) {
                     throw new AttachException(FAILED, refusal);
                 }
-                // The JVM warns on every load, and each command is a load.
-                hint = Diagnosis.dynamicLoadingHint(pid, target.feature(), flag);
+                // The JVM warns on every load, and each command is one; said at start only, to keep the rest quiet.
+                if (cmd.equals("start")) {
+                    hint = Diagnosis.dynamicLoadingHint(pid, target.feature(), flag);
+                }
             }
             Target.Reply reply = target.send(agent, cmd, agentArgs);
             switch (reply.code()) {
@@ -174,11 +176,16 @@ public final class EnergyAttach {
         }
     }
 
-    /** {@code java -jar energy.jar doctor [options]}, with this CLI's own java. */
+    /**
+     * The agent jar's doctor, with this CLI's own java. Run with {@code -cp} and the main class rather than
+     * {@code -jar}: {@code -jar} would also start the jar's Launcher-Agent-Class, a measuring session in the
+     * doctor's own JVM that writes energy-out/ into the current directory.
+     */
     private static int doctor(Path agent, List<String> options) throws AttachException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-jar", agent.toString(), "doctor"));
+        List<String> command = new ArrayList<>(List.of(java, "-cp", agent.toString(), "io.energy.agent.EnergyAgent",
+                "doctor"));
         if (!options.isEmpty()) {
             command.add(String.join(",", options));
         }

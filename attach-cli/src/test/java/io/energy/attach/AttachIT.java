@@ -152,6 +152,11 @@ class AttachIT {
             assertEquals(0, cli(pid, "dump").code);
             assertEquals(2, calls(again, HASH), "handleHash calls after re-attaching");
 
+            Cli rejected = cli(pid, "start", "include=io.energy.samples.**", "max.depth=0");
+            assertEquals(2, rejected.code, rejected.toString());
+            assertTrue(rejected.err.contains("max.depth") && rejected.err.contains("goes on with its previous configuration"),
+                    rejected.toString());
+
             // A start on a JVM that runs energy reconfigures the same agent: the old code goes out first.
             Path third = dir.resolve("third");
             Cli reconfigure = cli(pid, "start", "include=io.energy.samples.ServiceSample#handleSort", "out=" + third);
@@ -258,9 +263,13 @@ class AttachIT {
         Cli help = run(pb);
         assertEquals(0, help.code, help.toString());
         assertTrue(help.out.contains("energy-attach <pid> stop"), help.toString());
-        Cli doctor = cli("doctor");
+        ProcessBuilder doctorInDir = new ProcessBuilder(JAVA17, "-jar", CLI.toString(), "doctor").directory(dir.toFile());
+        doctorInDir.environment().put(AgentJar.ENV, AGENT.toString());
+        Cli doctor = run(doctorInDir);
         assertEquals(0, doctor.code, doctor.toString());
         assertTrue(doctor.out.contains("energy doctor: power sources on this machine"), doctor.toString());
+        assertFalse(doctor.err.contains("[energy] measuring"), "the doctor measures nothing: " + doctor);
+        assertFalse(Files.exists(dir.resolve("energy-out")), "the doctor writes no outputs");
     }
 
     // ---------------------------------------------------------------------------------------------------
