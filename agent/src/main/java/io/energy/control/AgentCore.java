@@ -137,22 +137,21 @@ public final class AgentCore {
         if (s.instrumenter() == null) {
             sb.append("no include patterns: measuring the process as a whole; name methods with include=com.acme.**\n");
         } else {
-            Set<String> types = s.instrumenter().instrumentedTypes();
-            int n = types.size();
+            int n = s.instrumenter().instrumentedTypes().size();
             List<io.energy.instrument.MethodRegistry.MethodInfo> methods = s.registry().all();
+            // One line per class, so that a wide include still shows where the instrumentation went.
+            Map<String, java.util.TreeSet<String>> byClass = new java.util.TreeMap<>();
+            for (io.energy.instrument.MethodRegistry.MethodInfo m : methods) {
+                byClass.computeIfAbsent(m.className(), k -> new java.util.TreeSet<>()).add(m.methodName());
+            }
             sb.append("instrumented ").append(methods.size()).append(methods.size() == 1 ? " method in " : " methods in ")
-                    .append(n).append(n == 1 ? " class" : " classes");
+                    .append(byClass.size()).append(byClass.size() == 1 ? " class" : " classes");
             if (!launch) {
                 // Each retransformation stops the world: the instrumenter goes in batches with pauses between.
                 sb.append(" (").append(n).append(n == 1 ? " loaded class" : " loaded classes")
                         .append(" retransformed in ").append((n + 99) / 100).append(" batch(es) of up to 100, 20 ms apart)");
             }
             sb.append("; matching classes loaded later are instrumented as they load\n");
-            // One line per class, so that a wide include still shows where the instrumentation went.
-            Map<String, java.util.TreeSet<String>> byClass = new java.util.TreeMap<>();
-            for (io.energy.instrument.MethodRegistry.MethodInfo m : methods) {
-                byClass.computeIfAbsent(m.className(), k -> new java.util.TreeSet<>()).add(m.methodName());
-            }
             int shown = 0;
             for (Map.Entry<String, java.util.TreeSet<String>> e : byClass.entrySet()) {
                 if (shown++ == 30) {
