@@ -50,6 +50,25 @@ public final class EnergyAgent {
             handle.invoke(null, args, inst, launch);
         } catch (Throwable t) {
             System.err.println("[energy] could not start (" + t + "); the application runs on without energy measurement");
+            replyFailure(args, t);
+        }
+    }
+
+    /** The core never ran, so the attach CLI waiting for {@code reply=FILE} hears it from here. */
+    private static void replyFailure(String args, Throwable t) {
+        if (args == null) {
+            return;
+        }
+        for (String part : args.split(",")) {
+            String p = part.trim();
+            if (p.startsWith("reply=")) {
+                try {
+                    Files.writeString(Path.of(p.substring("reply=".length())), "1\nthe energy agent could not load its core: "
+                            + t + "\n", java.nio.charset.StandardCharsets.UTF_8);
+                } catch (Throwable ignored) {
+                    // Said on stderr above; nothing more to be done without risking the host.
+                }
+            }
         }
     }
 

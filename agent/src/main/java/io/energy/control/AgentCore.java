@@ -12,14 +12,28 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The agent core's front door, called reflectively by the tiny entry class through the agent's private
  * class loader. Handles the launch ({@code -javaagent}) and every attach command:
- * {@code cmd=start|status|dump|stop}, with {@code reply=FILE} for the answer to the attach CLI.
+ * {@code cmd=start|status|dump|stop}, with {@code reply=FILE} for the answer to the attach CLI: the file
+ * gets {@code <exit code>\n<message>}. Codes: 0 done, 1 failed, 2 an option was rejected, 3 energy is not
+ * running (status, dump).
  */
 public final class AgentCore {
+    /**
+     * Set in the host while energy runs ({@code running <version>}) and after it stopped ({@code stopped
+     * <version>}), so that {@code energy-attach list} can tell from the system properties alone, without
+     * loading anything. Not {@code energy.*}: those are configuration keys.
+     */
+    public static final String STATE_PROPERTY = "io.energy.state";
+    static final int NOT_RUNNING = 3;
+
     private static EnergySession session;
+    private static Instrumentation instrumentation;
+    private static RestoreCheck restoreCheck;
+    private static RestoreCheck.Report lastRestore;
     private static Thread shutdownHook;
 
     private AgentCore() {
@@ -27,6 +41,7 @@ public final class AgentCore {
 
     /** Entry from premain/agentmain. Never throws: the host comes first. */
     public static synchronized void handle(String args, Instrumentation inst, boolean launch) {
+        instrumentation = inst;
         Map<String, String> control = new LinkedHashMap<>();
         String rest = stripControl(args, control);
         String cmd = control.getOrDefault("cmd", "start");
@@ -36,14 +51,21 @@ public final class AgentCore {
         try {
             answer = switch (cmd) {
                 case "start" -> start(rest, inst, launch);
-                case "status" -> session == null || session.stopped() ? "energy is not running\n" : session.status();
+                case "status" -> status();
                 case "dump" -> dump(control.get("out"));
                 case "stop" -> stop();
                 default -> throw new ConfigException("cmd", "unknown command '" + cmd + "'; accepted: start | status | dump | stop");
             };
+        } catch (NotRunning e) {
+            code = NOT_RUNNING;
+            answer = e.getMessage() + "\n";
         } catch (ConfigException e) {
             code = 2;
             answer = e.getMessage() + "\n";
+            if (cmd.equals("start") && session != null && !session.stopped()) {
+                // The options are checked before anything is touched, so a bad reconfigure changes nothing.
+                answer += "energy goes on with its previous configuration\n";
+            }
             AgentLog.problem(e.getMessage() + (launch ? "; the application runs without energy measurement" : ""));
         } catch (Throwable t) {
             code = 1;
@@ -81,25 +103,97 @@ public final class AgentCore {
         AgentLog.setLevel(config.log());
         String previous = "";
         if (session != null && !session.stopped()) {
-            // A second start reconfigures: write what we have, take the old instrumentation out, start anew.
-            session.stop(true, false);
+            // A second start reconfigures: write what we have, take the old instrumentation out (the reset
+            // completes before anything new is installed), then start anew in the same agent.
+            stopSession();
             previous = "energy was already running: reconfigured (previous results written to "
-                    + session.config().out().toAbsolutePath() + ")\n";
+                    + session.config().out().toAbsolutePath() + "; " + lastRestore.describe() + ")\n";
         }
+        RestoreCheck check = new RestoreCheck(config);
+        check.watchBefore(inst);
         EnergySession s = new EnergySession(config, inst);
-        s.start();
+        try {
+            s.start();
+        } catch (Throwable t) {
+            check.forget(inst);
+            throw t;
+        }
         session = s;
+        restoreCheck = check;
+        System.setProperty(STATE_PROPERTY, "running " + EnergySession.VERSION);
         if (shutdownHook == null) {
             shutdownHook = new Thread(AgentCore::atExit, "energy-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
-        return previous + "energy started: " + s.registry().size() + " methods instrumented so far, writing to "
-                + config.out().toAbsolutePath() + "\n";
+        return previous + started(s, launch);
+    }
+
+    /** What a start did, for the person at the attach CLI. */
+    private static String started(EnergySession s, boolean launch) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("energy ").append(EnergySession.VERSION).append(" started in pid ").append(ProcessHandle.current().pid())
+                .append(" (Java ").append(Runtime.version()).append(")\n");
+        Config config = s.config();
+        if (s.instrumenter() == null) {
+            sb.append("no include patterns: measuring the process as a whole; name methods with include=com.acme.**\n");
+        } else {
+            int n = s.instrumenter().instrumentedTypes().size();
+            List<io.energy.instrument.MethodRegistry.MethodInfo> methods = s.registry().all();
+            // One line per class, so that a wide include still shows where the instrumentation went.
+            Map<String, java.util.TreeSet<String>> byClass = new java.util.TreeMap<>();
+            for (io.energy.instrument.MethodRegistry.MethodInfo m : methods) {
+                byClass.computeIfAbsent(m.className(), k -> new java.util.TreeSet<>()).add(m.methodName());
+            }
+            sb.append("instrumented ").append(methods.size()).append(methods.size() == 1 ? " method in " : " methods in ")
+                    .append(byClass.size()).append(byClass.size() == 1 ? " class" : " classes");
+            if (!launch) {
+                // Each retransformation stops the world: the instrumenter goes in batches with pauses between.
+                sb.append(" (").append(n).append(n == 1 ? " loaded class" : " loaded classes")
+                        .append(" retransformed in ").append((n + 99) / 100).append(" batch(es) of up to 100, 20 ms apart)");
+            }
+            sb.append("; matching classes loaded later are instrumented as they load\n");
+            int shown = 0;
+            for (Map.Entry<String, java.util.TreeSet<String>> e : byClass.entrySet()) {
+                if (shown++ == 30) {
+                    sb.append("  ... and ").append(byClass.size() - 30).append(" more classes\n");
+                    break;
+                }
+                sb.append("  ").append(e.getKey()).append(": ").append(String.join(", ", e.getValue())).append('\n');
+            }
+            if (s.instrumenter().errors() > 0) {
+                sb.append("could not instrument ").append(s.instrumenter().errors())
+                        .append(" classes (log=debug in the target says which and why)\n");
+            }
+            if (n == 0) {
+                sb.append("nothing matched ").append(config.include()).append(" yet: check the package names\n");
+            }
+        }
+        sb.append("sources:\n");
+        for (String line : s.sourceDescription().split("\n")) {
+            sb.append("  ").append(line).append('\n');
+        }
+        sb.append("writing to ").append(config.out().toAbsolutePath()).append(" on dump and stop")
+                .append(config.checkpoint().isZero() ? "" : ", and every " + config.checkpoint().toSeconds() + " s")
+                .append('\n');
+        return sb.toString();
+    }
+
+    private static String status() {
+        if (session == null || session.stopped()) {
+            StringBuilder sb = new StringBuilder("energy is not running in this JVM");
+            if (lastRestore != null) {
+                sb.append(" (stopped)\nclasses still instrumented: ")
+                        .append(lastRestore.stillBridged().size() + lastRestore.notRetransformed().size())
+                        .append("\nat the last stop: ").append(lastRestore.describe());
+            }
+            throw new NotRunning(sb.toString());
+        }
+        return session.status();
     }
 
     private static String dump(String out) {
         if (session == null || session.stopped()) {
-            throw new ConfigException("cmd", "energy is not running in this JVM; start it first");
+            throw new NotRunning("energy is not running in this JVM; start it first");
         }
         Path dir = out == null ? session.config().out() : Path.of(out);
         List<String> problems = session.dump(dir);
@@ -111,9 +205,24 @@ public final class AgentCore {
         if (session == null || session.stopped()) {
             return "energy is not running\n";
         }
-        session.stop(true, false);
+        stopSession();
         return "energy stopped: outputs written to " + session.config().out().toAbsolutePath()
-                + "; original bytecode restored\n";
+                + "; collector and writer threads ended, power source closed\n" + lastRestore.describe() + "\n";
+    }
+
+    /** Stops the session, resetting the instrumentation under the restore check's eyes. */
+    private static void stopSession() {
+        EnergySession s = session;
+        Set<String> instrumented = s.instrumenter() == null ? Set.of() : s.instrumenter().instrumentedTypes();
+        try {
+            lastRestore = restoreCheck.observe(instrumentation, instrumented, () -> s.stop(true, false));
+        } finally {
+            restoreCheck = null;
+            System.setProperty(STATE_PROPERTY, "stopped " + EnergySession.VERSION);
+        }
+        if (!lastRestore.clean()) {
+            AgentLog.problem("stop: " + lastRestore.describe());
+        }
     }
 
     private static void atExit() {
@@ -127,6 +236,13 @@ public final class AgentCore {
             } catch (Throwable t) {
                 AgentLog.problem("could not write the final outputs: " + t);
             }
+        }
+    }
+
+    /** Status and dump when nothing runs: an answer, not an error. */
+    private static final class NotRunning extends RuntimeException {
+        NotRunning(String message) {
+            super(message, null, false, false);
         }
     }
 

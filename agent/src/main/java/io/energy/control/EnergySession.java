@@ -284,6 +284,11 @@ public final class EnergySession {
         return sb.toString();
     }
 
+    /** One line per domain: what the power source reads. */
+    public String sourceDescription() {
+        return source.describe();
+    }
+
     public MethodRegistry registry() {
         return registry;
     }
