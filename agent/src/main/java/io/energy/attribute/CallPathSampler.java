@@ -33,28 +33,37 @@ public final class CallPathSampler {
     private long retiredBeyondDepth;
     private int threadsSeen;
     private final Function<ThreadContext, Activity> activity;
+    private final java.util.function.ToLongFunction<ThreadContext> cpuNow;
 
     /**
      * Samples real threads: the thread's state (a field read) says whether it is runnable, waiting or
      * ended; an ended thread costs nothing more until it is forgotten.
      */
-    public CallPathSampler() {
+    public CallPathSampler(java.util.function.ToLongFunction<ThreadContext> cpuNow) {
         this(ctx -> switch (ctx.thread.getState()) {
             case RUNNABLE -> Activity.RUNNING;
             case TERMINATED -> Activity.ENDED;
             default -> Activity.WAITING;
-        });
+        }, cpuNow);
     }
 
-    /** For simulations: {@code activity} says what a thread is doing at this tick. */
-    public CallPathSampler(Function<ThreadContext, Activity> activity) {
+    /**
+     * @param activity what a thread is doing at this tick (simulations make it up)
+     * @param cpuNow   a thread's CPU time now, read once when the sampler first sees it, so that CPU the
+     *                 thread used before its first instrumented call (a pool thread that ran for hours
+     *                 before an attach, a main thread's start-up) is not charged to its first interval
+     */
+    public CallPathSampler(Function<ThreadContext, Activity> activity,
+                           java.util.function.ToLongFunction<ThreadContext> cpuNow) {
         this.activity = activity;
+        this.cpuNow = cpuNow;
     }
 
     /** Takes one sample of every known thread. Collector thread only. */
     public void sample() {
         for (ThreadContext c; (c = EnergyBridge.pollNewContext()) != null; ) {
             c.ledgerState = new ThreadState();
+            c.lastCpuNanos = cpuNow.applyAsLong(c);
             contexts.add(c);
             threadsSeen++;
         }
@@ -110,9 +119,6 @@ public final class CallPathSampler {
             ThreadState st = (ThreadState) ctx.ledgerState;
             long now = i < cpuNanos.length ? cpuNanos[i] : -1;
             long cpu = now >= 0 && ctx.lastCpuNanos >= 0 ? Math.max(0, now - ctx.lastCpuNanos) : 0;
-            if (ctx.lastCpuNanos < 0 && now >= 0) {
-                cpu = now; // first interval of this thread: all its CPU so far is since its first call
-            }
             if (now >= 0) {
                 ctx.lastCpuNanos = now;
             }
