@@ -1,6 +1,7 @@
 package io.energy.power;
 
 import io.energy.config.Config;
+import io.energy.power.nvml.NvmlProbe;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -19,8 +20,7 @@ final class SourceProbes {
     }
 
     static ProbeResult nvml(Config config) {
-        return new ProbeResult("nvml", false, List.of("not looked for: NVML reader not built yet"),
-                "no NVML reader in this build", List.of());
+        return NvmlProbe.probe(config);
     }
 
     static ProbeResult replay(Config config) {
@@ -40,10 +40,7 @@ final class SourceProbes {
     }
 
     static PowerSource openNvml(Config config, Consumer<String> log, boolean asked) {
-        if (asked) {
-            log.accept("source=nvml: " + nvml(config).problem() + "; carrying on without GPU");
-        }
-        return null;
+        return NvmlProbe.open(config, log, asked);
     }
 
     static PowerSource openReplay(Config config, Consumer<String> log) {
