@@ -229,51 +229,66 @@ public final class NvmlPowerSource implements PowerSource {
         lastPeriodNanos = period;
         long anomalies = 0;
         for (int d = 0; d < gpus.length; d++) {
-            Nvml.Gpu g = gpus[d];
-            double watts = Double.NaN;
-            if (instant[d]) {
-                if (g.readInstant() == Nvml.SUCCESS) {
-                    watts = g.instantWatts;
-                } else {
-                    errors++;
-                }
+            try {
+                readOne(d, nowNanos, period, cumulativeNanoJoules);
+            } catch (Throwable t) {
+                // a JNA or driver surprise on one GPU: its value holds, the others and the application carry on
+                errors++;
+                cumulativeNanoJoules[d] = tracks[d].value();
             }
-            long mj = -1;
-            int failedRc = Nvml.SUCCESS;
-            EnergyTrack track = tracks[d];
-            if (track.counterMode() && (first || nowNanos >= nextCounterRead[d])) {
-                long e0 = cpuNow();
-                int rc = g.readEnergy();
-                costEwmaNanos[d] = 0.8 * costEwmaNanos[d] + 0.2 * (cpuNow() - e0);
-                if (rc == Nvml.SUCCESS) {
-                    mj = g.energyMillijoules;
-                    counterFailures[d] = 0;
-                } else {
-                    errors++;
-                    counterFailures[d]++;
-                    failedRc = rc;
-                }
-                // the first reads of several GPUs are spread over one period, and stay spread
-                nextCounterRead[d] = nowNanos + (first ? period * (d + 1) / gpus.length : period);
-            }
-            cumulativeNanoJoules[d] = track.update(nowNanos, watts, mj);
-            if (failedRc != Nvml.SUCCESS && counterFailures[d] >= COUNTER_FAILURES_BEFORE_GIVING_UP) {
-                track.abandonCounter(nowNanos);
-                log.accept("GPU energy: the energy counter of " + domains.get(d).key() + " failed "
-                        + COUNTER_FAILURES_BEFORE_GIVING_UP + " times in a row (" + nvml.errorText(failedRc) + "); "
-                        + (instant[d] ? "integrating instant power from now on" : "its energy stops here"));
-            }
-            anomalies += track.anomalies();
+            anomalies += tracks[d].anomalies();
         }
         first = false;
         if (nowNanos >= nextShare) {
             nextShare = nowNanos + SHARE_PERIOD_NANOS;
             for (int d = 0; d < gpus.length; d++) {
-                shares[d] = share(gpus[d]);
+                try {
+                    shares[d] = share(gpus[d]);
+                } catch (Throwable t) {
+                    errors++;
+                    shares[d] = Double.NaN;
+                }
             }
         }
         anomalyTotal = anomalies;
         readCostNanos += cpuNow() - c0;
+    }
+
+    private void readOne(int d, long nowNanos, long period, long[] cumulativeNanoJoules) {
+        Nvml.Gpu g = gpus[d];
+        double watts = Double.NaN;
+        if (instant[d]) {
+            if (g.readInstant() == Nvml.SUCCESS) {
+                watts = g.instantWatts;
+            } else {
+                errors++;
+            }
+        }
+        long mj = -1;
+        int failedRc = Nvml.SUCCESS;
+        EnergyTrack track = tracks[d];
+        if (track.counterMode() && (first || nowNanos >= nextCounterRead[d])) {
+            long e0 = cpuNow();
+            int rc = g.readEnergy();
+            costEwmaNanos[d] = 0.8 * costEwmaNanos[d] + 0.2 * (cpuNow() - e0);
+            if (rc == Nvml.SUCCESS) {
+                mj = g.energyMillijoules;
+                counterFailures[d] = 0;
+            } else {
+                errors++;
+                counterFailures[d]++;
+                failedRc = rc;
+            }
+            // the first reads of several GPUs are spread over one period, and stay spread
+            nextCounterRead[d] = nowNanos + (first ? period * (d + 1) / gpus.length : period);
+        }
+        cumulativeNanoJoules[d] = track.update(nowNanos, watts, mj);
+        if (failedRc != Nvml.SUCCESS && counterFailures[d] >= COUNTER_FAILURES_BEFORE_GIVING_UP) {
+            track.abandonCounter(nowNanos);
+            log.accept("GPU energy: the energy counter of " + domains.get(d).key() + " failed "
+                    + COUNTER_FAILURES_BEFORE_GIVING_UP + " times in a row (" + nvml.errorText(failedRc) + "); "
+                    + (instant[d] ? "integrating instant power from now on" : "its energy stops here"));
+        }
     }
 
     private double share(Nvml.Gpu g) {

@@ -4,6 +4,8 @@ import io.energy.config.Config;
 import io.energy.power.PowerSource;
 import io.energy.power.ProbeResult;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -109,8 +111,30 @@ public final class NvmlProbe {
      * NVIDIA driver at all stays quiet under {@code source=auto}.
      */
     public static PowerSource open(Config config, Consumer<String> log, boolean asked) {
+        if (!worthLoading(config.nvmlLibrary(), asked, driverPresent())) {
+            return null;
+        }
         return open(config.nvmlLibrary(), System.getenv("CUDA_VISIBLE_DEVICES"), System.getenv("CUDA_DEVICE_ORDER"),
                 0, log, asked);
+    }
+
+    /**
+     * Whether to load NVML at all. Loading JNA and failing to find the library costs 150-200 ms of start-up,
+     * which every machine without an NVIDIA GPU would pay under {@code source=auto}; the kernel driver's
+     * files say in microseconds whether there is anything to find. Asked for, or given a library of one's
+     * own, NVML is always tried so that the one line says what really went wrong.
+     */
+    static boolean worthLoading(String library, boolean asked, boolean driverPresent) {
+        return asked || driverPresent || !Nvml.DEFAULT_LIBRARY.equals(library);
+    }
+
+    /** The NVIDIA kernel driver's traces: /proc/driver/nvidia (also seen in containers) or its control device. */
+    static boolean driverPresent() {
+        try {
+            return Files.exists(Path.of("/proc/driver/nvidia")) || Files.exists(Path.of("/dev/nvidiactl"));
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     static NvmlPowerSource open(String library, String visibleDevices, String deviceOrder, long fixedPeriodNanos,

@@ -124,4 +124,12 @@ class NvmlProbeTest {
         assertTrue(all.contains("instant power: 150.0 W"), all);
         assertTrue(all.contains("each energy counter every 100 ms"), all);
     }
+
+    @Test
+    void autoDoesNotLoadNvmlWhereNoNvidiaDriverIsInstalled() {
+        assertFalse(NvmlProbe.worthLoading("libnvidia-ml.so.1", false, false), "auto, no driver: skip the 150 ms");
+        assertTrue(NvmlProbe.worthLoading("libnvidia-ml.so.1", false, true));
+        assertTrue(NvmlProbe.worthLoading("libnvidia-ml.so.1", true, false), "asked for: try, and say why not");
+        assertTrue(NvmlProbe.worthLoading("/opt/nvidia/libnvidia-ml.so.1", false, false), "a library of one's own");
+    }
 }
