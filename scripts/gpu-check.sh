@@ -3,8 +3,9 @@
 #
 # Run from the repository root with the built jars and a jlink'ed runtime in .jre/ carried along:
 #   bash scripts/gpu-check.sh
-# It needs no Java on the machine, never stops at a failing step (each has a timeout), finishes in about
-# a minute or two, and leaves at most 8 flat files in $OUT:
+# (agent/target/energy-core.jar may be left behind to save 10 MB: it is then taken out of energy.jar.)
+# It needs no Java on the machine, never stops at a failing step (each has a timeout; about 5 min if every
+# one ran out), normally finishes in a minute or two, and leaves at most 8 flat files in $OUT:
 #   gpu-check.log         everything below, in order
 #   doctor.txt            java -jar energy.jar doctor
 #   bench-idle.txt        NvmlBench with the GPU idle: call costs, update periods, 100 ms timeline, source check
@@ -59,11 +60,11 @@ timeout 20 nvidia-smi --query-gpu=index,name,driver_version,power.draw,power.lim
 say "CUDA_VISIBLE_DEVICES=${CUDA_VISIBLE_DEVICES-<unset>}"
 
 step "doctor"
-run "$OUT/doctor.txt" 60 "$JAVA" -jar "$AGENT" doctor
+run "$OUT/doctor.txt" 45 "$JAVA" -jar "$AGENT" doctor
 cat "$OUT/doctor.txt"
 
 step "NVML bench, GPU idle"
-run "$OUT/bench-idle.txt" 90 "$JAVA" -cp "$CORE" io.energy.power.nvml.NvmlBench libnvidia-ml.so.1 3
+run "$OUT/bench-idle.txt" 60 "$JAVA" -cp "$CORE" io.energy.power.nvml.NvmlBench libnvidia-ml.so.1 3
 cat "$OUT/bench-idle.txt"
 
 step "NVML bench while the gpu sample runs"
@@ -71,7 +72,7 @@ step "NVML bench while the gpu sample runs"
 LOAD_PID=$!
 sleep 4
 if kill -0 "$LOAD_PID" 2>/dev/null; then
-  run "$OUT/bench-load.txt" 90 "$JAVA" -cp "$CORE" io.energy.power.nvml.NvmlBench libnvidia-ml.so.1 3
+  run "$OUT/bench-load.txt" 60 "$JAVA" -cp "$CORE" io.energy.power.nvml.NvmlBench libnvidia-ml.so.1 3
   cat "$OUT/bench-load.txt"
 else
   say "the gpu sample was not running after 4 s, so no bench under load:"
@@ -83,7 +84,7 @@ wait "$LOAD_PID" 2>/dev/null
 say "gpu sample (background) said:"; tail -5 "$WORK/load-sample.txt" | tee -a "$LOG"
 
 step "agent on the gpu sample: source=auto, $GPU_SECONDS"
-run "$OUT/gpu-run-stderr.txt" 150 "$JAVA" \
+run "$OUT/gpu-run-stderr.txt" 120 "$JAVA" \
   "-javaagent:$AGENT=include=io.energy.samples.**,source=auto,out=$WORK/gpu-run" \
   -jar "$SAMPLES" gpu "$GPU_SECONDS"
 cat "$OUT/gpu-run-stderr.txt"
