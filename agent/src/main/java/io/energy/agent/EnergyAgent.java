@@ -58,10 +58,6 @@ public final class EnergyAgent {
             return coreLoader;
         }
         File jar = agentJar();
-        if (inst != null) {
-            // The bridge must be visible from every class loader, because advice is inlined everywhere.
-            inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
-        }
         Path core = Files.createTempFile("energy-core-", ".jar");
         core.toFile().deleteOnExit();
         try (JarFile outer = new JarFile(jar); InputStream in = outer.getInputStream(outer.getEntry(CORE))) {
@@ -69,7 +65,14 @@ public final class EnergyAgent {
         }
         // Parent: the platform loader. The application's classes and libraries stay invisible to us, and
         // ours to them, so neither side's Jackson, JNA or Byte Buddy can clash with the other's.
-        coreLoader = new URLClassLoader("energy", new URL[]{core.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        ClassLoader loader = new URLClassLoader("energy", new URL[]{core.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader());
+        if (inst != null) {
+            // The bridge must be visible from every class loader, because advice is inlined everywhere.
+            Class.forName("io.energy.control.BridgeInstaller", true, loader)
+                    .getMethod("install", Instrumentation.class, File.class).invoke(null, inst, jar);
+        }
+        coreLoader = loader;
         return coreLoader;
     }
 

@@ -7,6 +7,7 @@ import io.energy.bridge.ThreadContext;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Reads every instrumented thread's shadow-stack pointer once per tick and counts where it was. The
@@ -20,30 +21,80 @@ public final class CallPathSampler {
     /** Per-thread bookkeeping of the sampler, kept in {@link ThreadContext#ledgerState}. */
     static final class ThreadState {
         final List<PathNode> touched = new ArrayList<>();
+        /** The thread has ended: no more samples, one last slice, then it is forgotten. */
+        boolean ended;
     }
 
+    /** What a sample found a thread doing. */
+    public enum Activity { RUNNING, WAITING, ENDED }
+
     private final List<ThreadContext> contexts = new ArrayList<>();
+    private long retiredPathsOverCap;
+    private long retiredBeyondDepth;
+    private int threadsSeen;
+    private final Function<ThreadContext, Activity> activity;
+
+    /**
+     * Samples real threads: the thread's state (a field read) says whether it is runnable, waiting or
+     * ended; an ended thread costs nothing more until it is forgotten.
+     */
+    public CallPathSampler() {
+        this(ctx -> switch (ctx.thread.getState()) {
+            case RUNNABLE -> Activity.RUNNING;
+            case TERMINATED -> Activity.ENDED;
+            default -> Activity.WAITING;
+        });
+    }
+
+    /** For simulations: {@code activity} says what a thread is doing at this tick. */
+    public CallPathSampler(Function<ThreadContext, Activity> activity) {
+        this.activity = activity;
+    }
 
     /** Takes one sample of every known thread. Collector thread only. */
     public void sample() {
         for (ThreadContext c; (c = EnergyBridge.pollNewContext()) != null; ) {
             c.ledgerState = new ThreadState();
             contexts.add(c);
+            threadsSeen++;
         }
         for (int i = 0, n = contexts.size(); i < n; i++) {
             ThreadContext ctx = contexts.get(i);
+            ThreadState state = (ThreadState) ctx.ledgerState;
+            if (state.ended) {
+                continue;
+            }
+            Activity now = activity.apply(ctx);
+            if (now == Activity.ENDED) {
+                state.ended = true;
+                continue;
+            }
             PathNode cur = ctx.current();
+            boolean onCpu = now == Activity.RUNNING;
             ctx.intervalSamples++;
             if (cur == ctx.root) {
-                ctx.intervalRootSamples++;
-            } else if (cur.intervalSamples++ == 0) {
-                ((ThreadState) ctx.ledgerState).touched.add(cur);
+                ctx.intervalRootWallSamples++;
+                if (onCpu) {
+                    ctx.intervalRootSamples++;
+                }
+            } else {
+                if (cur.intervalWallSamples++ == 0) {
+                    ((ThreadState) ctx.ledgerState).touched.add(cur);
+                }
+                if (onCpu) {
+                    cur.intervalSamples++;
+                }
             }
         }
     }
 
     public List<ThreadContext> contexts() {
         return contexts;
+    }
+
+    /** True once a sample has found the context's thread ended. */
+    public static boolean ended(ThreadContext ctx) {
+        return ctx.ledgerState instanceof ThreadState s && s.ended;
     }
 
     /**
@@ -66,20 +117,25 @@ public final class CallPathSampler {
                 ctx.lastCpuNanos = now;
             }
             int count = st.touched.size();
-            if (count > 0 || ctx.intervalRootSamples > 0) {
+            if (count > 0 || ctx.intervalRootWallSamples > 0) {
                 LedgerNode[] nodes = new LedgerNode[count];
                 int[] samples = new int[count];
+                int[] wall = new int[count];
                 for (int k = 0; k < count; k++) {
                     PathNode p = st.touched.get(k);
                     nodes[k] = resolve(ledger, p);
                     samples[k] = p.intervalSamples;
+                    wall[k] = p.intervalWallSamples;
                     p.intervalSamples = 0;
+                    p.intervalWallSamples = 0;
                 }
-                slices.add(new IntervalInput.ThreadSlice(cpu, ctx.intervalRootSamples, nodes, samples, count));
+                slices.add(new IntervalInput.ThreadSlice(cpu, ctx.intervalRootSamples, ctx.intervalRootWallSamples,
+                        nodes, samples, wall, count));
             }
             st.touched.clear();
             ctx.intervalSamples = 0;
             ctx.intervalRootSamples = 0;
+            ctx.intervalRootWallSamples = 0;
         }
         return slices;
     }
@@ -90,7 +146,9 @@ public final class CallPathSampler {
             ThreadContext ctx = it.next();
             sync(ledger, ctx.root);
             sync(ledger, ctx.otherPaths);
-            if (!ctx.thread.isAlive()) {
+            if (((ThreadState) ctx.ledgerState).ended || !ctx.thread.isAlive()) {
+                retiredPathsOverCap += ctx.pathsOverCap;
+                retiredBeyondDepth += ctx.callsBeyondDepth;
                 it.remove();
             }
         }
@@ -110,10 +168,15 @@ public final class CallPathSampler {
         }
     }
 
+    /** Threads that have run instrumented code since the start, ended ones included. */
+    public int threadsSeen() {
+        return threadsSeen;
+    }
+
     /** Total paths and calls the application threads could not keep (caps), for the health report. */
     public long[] overCap() {
-        long paths = 0;
-        long depth = 0;
+        long paths = retiredPathsOverCap;
+        long depth = retiredBeyondDepth;
         for (ThreadContext c : contexts) {
             paths += c.pathsOverCap;
             depth += c.callsBeyondDepth;

@@ -198,13 +198,17 @@ public final class EnergyLedger {
 
     private void spreadOverSamples(int d, long energy, IntervalInput.ThreadSlice t, double grainJoules) {
         int count = t.count();
+        // CPU energy follows the samples that found the thread running; a thread that used CPU but was
+        // never caught running (a short burst between ticks) falls back to where it was at all.
+        int[] by = t.totalSamples() > 0 ? t.samples() : t.wallSamples();
+        int root = t.totalSamples() > 0 ? t.rootSamples() : t.rootWallSamples();
         long[] w = new long[count + 1];
-        int total = t.rootSamples();
+        int total = root;
         for (int i = 0; i < count; i++) {
-            w[i] = t.samples()[i];
-            total += t.samples()[i];
+            w[i] = by[i];
+            total += by[i];
         }
-        w[count] = t.rootSamples();
+        w[count] = root;
         long[] parts = Split.proportional(energy, w);
         if (parts == null) {
             uninstrumented.selfNanoJoules[d] += energy;
@@ -213,7 +217,7 @@ public final class EnergyLedger {
         uninstrumented.selfNanoJoules[d] += parts[count];
         for (int i = 0; i < count; i++) {
             LedgerNode node = t.nodes()[i];
-            credit(node, d, parts[i], variance(energy, t.samples()[i], total, parts[i], grainJoules));
+            credit(node, d, parts[i], variance(energy, by[i], total, parts[i], grainJoules));
         }
     }
 
@@ -240,7 +244,7 @@ public final class EnergyLedger {
             for (int i = 0; i < t.count(); i++) {
                 if (inGpuScope(t.nodes()[i])) {
                     nodes.add(t.nodes()[i]);
-                    counts.add(t.samples()[i]);
+                    counts.add(t.wallSamples()[i]);
                 }
             }
         }
@@ -285,13 +289,15 @@ public final class EnergyLedger {
 
     private void recordTimes(IntervalInput in) {
         for (IntervalInput.ThreadSlice t : in.threads()) {
-            int total = t.totalSamples();
+            boolean running = t.totalSamples() > 0;
+            int total = running ? t.totalSamples() : t.totalWallSamples();
             for (int i = 0; i < t.count(); i++) {
                 LedgerNode node = t.nodes()[i];
-                node.samples += t.samples()[i];
-                node.wallNanos += t.samples()[i] * in.tickNanos();
+                node.samples += t.wallSamples()[i];
+                node.wallNanos += t.wallSamples()[i] * in.tickNanos();
+                int by = running ? t.samples()[i] : t.wallSamples()[i];
                 if (total > 0 && t.cpuNanos() > 0) {
-                    node.cpuNanos += Math.round((double) t.cpuNanos() * t.samples()[i] / total);
+                    node.cpuNanos += Math.round((double) t.cpuNanos() * by / total);
                 }
             }
         }

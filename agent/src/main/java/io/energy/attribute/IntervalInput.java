@@ -21,17 +21,32 @@ public record IntervalInput(long startNanos, long endNanos, long[] nanoJoules, l
                             List<ThreadSlice> threads) {
 
     /**
-     * One thread's part of an interval.
+     * One thread's part of an interval. "Running" samples found the thread runnable (on a CPU, or ready
+     * to be); wall samples count every tick, blocked or not. CPU energy follows running samples, wall
+     * time and GPU energy follow wall samples.
      *
-     * @param cpuNanos    the thread's CPU time in the interval
-     * @param rootSamples samples that found no instrumented frame
-     * @param nodes       the call paths sampled, with {@code samples[i]} samples each
+     * @param cpuNanos        the thread's CPU time in the interval
+     * @param rootSamples     running samples that found no instrumented frame
+     * @param rootWallSamples all samples that found no instrumented frame
+     * @param nodes           the call paths sampled
+     * @param samples         running samples per path
+     * @param wallSamples     all samples per path
+     * @param count           how many entries of the arrays are used
      */
-    public record ThreadSlice(long cpuNanos, int rootSamples, LedgerNode[] nodes, int[] samples, int count) {
+    public record ThreadSlice(long cpuNanos, int rootSamples, int rootWallSamples, LedgerNode[] nodes, int[] samples,
+                              int[] wallSamples, int count) {
         public int totalSamples() {
             int n = rootSamples;
             for (int i = 0; i < count; i++) {
                 n += samples[i];
+            }
+            return n;
+        }
+
+        public int totalWallSamples() {
+            int n = rootWallSamples;
+            for (int i = 0; i < count; i++) {
+                n += wallSamples[i];
             }
             return n;
         }

@@ -38,7 +38,8 @@ public final class EnergyBridge {
         PathNode cur = ctx.currentPlain();
         PathNode child = cur.lastChildId == methodId ? cur.lastChild : cur.childFor(methodId);
         if (child == cur) {
-            return cur; // beyond the depth cap: counted in the context, the path stays where it is
+            ctx.callsBeyondDepth++; // beyond the depth cap: counted, and the path stays where it is
+            return cur;
         }
         child.calls++;
         child.enterTick = tick;

@@ -23,7 +23,10 @@ public final class PathNode {
     volatile PathNode[] children = EMPTY;
 
     // Written by the collector only.
+    /** Samples in the current interval that found the thread running on a CPU here. */
     public int intervalSamples;
+    /** Samples in the current interval that found the thread here, running or not. */
+    public int intervalWallSamples;
     public long reportedCalls;
     public Object ledgerNode;
 

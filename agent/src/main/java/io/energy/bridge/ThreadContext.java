@@ -31,13 +31,14 @@ public final class ThreadContext {
     PathNode current;
     int nodeCount;
 
-    // Written by the owner thread, read by the collector.
+    // Written by the owner thread, read (possibly a little stale) by the collector.
     public volatile long pathsOverCap;
-    public volatile long callsBeyondDepth;
+    public long callsBeyondDepth;
 
     // Written by the collector only.
     public int intervalSamples;
     public int intervalRootSamples;
+    public int intervalRootWallSamples;
     public long lastCpuNanos = -1;
     public Object ledgerState;
 
@@ -67,9 +68,13 @@ public final class ThreadContext {
     }
 
     PathNode newChild(PathNode parent, int id) {
+        if (maxNodes < 0) {
+            // Only the fault-injection tests set a negative cap: they prove that a throwable raised inside
+            // the advice never reaches the application.
+            throw new IllegalStateException("injected fault in the bridge");
+        }
         if (parent.depth >= maxDepth) {
-            callsBeyondDepth++;
-            return parent;
+            return parent; // counted by EnergyBridge.enter, which sees every such call
         }
         if (nodeCount >= maxNodes || parent == otherPaths) {
             pathsOverCap++;

@@ -15,6 +15,7 @@ public record Config(
         Path out,
         Source source,
         Path replay,
+        Path record,
         Path raplRoot,
         String nvmlLibrary,
         Duration interval,

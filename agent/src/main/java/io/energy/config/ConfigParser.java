@@ -34,6 +34,7 @@ public final class ConfigParser {
         k.put("out", "output directory (default energy-out)");
         k.put("source", "auto | estimate | rapl | nvml | replay (default auto)");
         k.put("replay", "replay trace file (CSV: time_s,<domain>[:<device>],...) for source=replay");
+        k.put("record", "also write every power reading to FILE as a replay trace (same format as replay=)");
         k.put("rapl.root", "powercap directory (default /sys/class/powercap)");
         k.put("nvml.library", "NVML library name or path (default libnvidia-ml.so.1)");
         k.put("interval", "attribution interval, 10ms to 10s (default 100ms)");
@@ -93,7 +94,8 @@ public final class ConfigParser {
             }
             int eq = part.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException(part.trim(), "option '" + part.trim() + "' has no value; write key=value, "
+                throw new ConfigException(printable(part.trim()), "option '" + printable(part.trim())
+                        + "' has no value; write key=value, "
                         + "keys: " + String.join(", ", KEYS.keySet()));
             }
             out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
@@ -106,7 +108,8 @@ public final class ConfigParser {
         try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException("config", "cannot read config file '" + file + "': " + e.getMessage()
+            throw new ConfigException("config", "cannot read config file '" + printable(file) + "': "
+                    + printable(String.valueOf(e.getMessage()))
                     + "; expected a readable properties file with keys such as include=..., out=...");
         }
         Map<String, String> m = new TreeMap<>();
@@ -120,7 +123,7 @@ public final class ConfigParser {
     static Config build(Map<String, String> v) {
         for (String key : v.keySet()) {
             if (!KEYS.containsKey(key)) {
-                throw new ConfigException(key, "unknown option '" + key + "'; accepted keys: "
+                throw new ConfigException(printable(key), "unknown option '" + printable(key) + "'; accepted keys: "
                         + String.join(", ", KEYS.keySet()));
             }
         }
@@ -137,6 +140,7 @@ public final class ConfigParser {
                 path("out", v.getOrDefault("out", "energy-out")),
                 choice("source", v.getOrDefault("source", "auto"), Config.Source.class),
                 v.containsKey("replay") ? path("replay", v.get("replay")) : null,
+                v.containsKey("record") ? path("record", v.get("record")) : null,
                 path("rapl.root", v.getOrDefault("rapl.root", "/sys/class/powercap")),
                 nonEmpty("nvml.library", v.getOrDefault("nvml.library", "libnvidia-ml.so.1")),
                 duration("interval", v.getOrDefault("interval", "100ms"), false, Duration.ofMillis(10), Duration.ofSeconds(10)),
@@ -293,7 +297,8 @@ public final class ConfigParser {
         return Collections.unmodifiableMap(out);
     }
 
-    private static String printable(String s) {
+    /** The value as it may be echoed: control characters replaced, long values cut. */
+    public static String printable(String s) {
         StringBuilder sb = new StringBuilder();
         for (char c : s.toCharArray()) {
             sb.append(c < 0x20 || c == 0x7f ? '?' : c);

@@ -22,7 +22,7 @@ public final class MethodPattern {
     }
 
     public static MethodPattern parse(String key, String text) {
-        String t = text.trim();
+        String t = ConfigParser.printable(text.trim());
         String accepted = "accepted forms: com.acme.** (package and below), com.acme.* (classes in the package), "
                 + "com.acme.Foo (all methods of a class), com.acme.Foo#bar or com.acme.Foo#get* (methods)";
         if (t.isEmpty()) {

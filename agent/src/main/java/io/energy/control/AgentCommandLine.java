@@ -41,7 +41,12 @@ public final class AgentCommandLine {
 
     public static String doctorReport(Config config) {
         StringBuilder sb = new StringBuilder("energy doctor: power sources on this machine\n");
+        sb.append(String.format("  %s %s (%s), Java %s, user %s, source=%s%n", System.getProperty("os.name"),
+                System.getProperty("os.version"), System.getProperty("os.arch"), System.getProperty("java.version"),
+                System.getProperty("user.name"), config.source().name().toLowerCase(java.util.Locale.ROOT)));
+        java.util.Map<String, ProbeResult> bySource = new java.util.LinkedHashMap<>();
         for (ProbeResult r : SourceSelector.probeAll(config)) {
+            bySource.put(r.source(), r);
             sb.append('\n').append(r.usable() ? "[usable]   " : "[unusable] ").append(r.source()).append('\n');
             for (String f : r.found()) {
                 sb.append("    found: ").append(f).append('\n');
@@ -53,7 +58,23 @@ public final class AgentCommandLine {
                 sb.append("    fix:   ").append(fix).append('\n');
             }
         }
+        sb.append("\nwith these options the agent would use: ").append(wouldUse(config, bySource)).append('\n');
         return sb.toString();
+    }
+
+    /** The same choice SourceSelector makes, from the probes alone (nothing is opened). */
+    private static String wouldUse(Config config, java.util.Map<String, ProbeResult> probes) {
+        Config.Source s = config.source();
+        boolean rapl = probes.get("rapl") != null && probes.get("rapl").usable();
+        boolean nvml = probes.get("nvml") != null && probes.get("nvml").usable();
+        if (s == Config.Source.REPLAY && probes.get("replay") != null && probes.get("replay").usable()) {
+            return "replay of " + config.replay();
+        }
+        String cpu = (s == Config.Source.AUTO || s == Config.Source.RAPL) && rapl
+                ? "rapl (CPU energy measured)" : "estimate (CPU energy ESTIMATED from CPU time)";
+        String gpu = (s == Config.Source.AUTO || s == Config.Source.NVML) && nvml
+                ? " + nvml (GPU energy measured)" : ", no GPU energy";
+        return cpu + gpu;
     }
 
     static String help() {

@@ -37,6 +37,7 @@ final class Collector implements Runnable {
     private final com.sun.management.ThreadMXBean threads;
     private final long[] energyNow;
     private final long[] energyLast;
+    private final java.util.SplittableRandom jitter = new java.util.SplittableRandom();
     private volatile boolean running = true;
     private volatile Thread thread;
     private long intervalStart;
@@ -90,8 +91,11 @@ final class Collector implements Runnable {
                 continue;
             }
             long now = System.nanoTime();
-            // A late wake-up does not produce a burst of catch-up samples: time moves on.
-            next = Math.max(next + periodNanos, now + periodNanos / 2);
+            // Each period is drawn from [0.5, 1.5) × the configured one: the mean stays, but a workload
+            // that repeats with the sample period cannot alias with it. A late wake-up does not produce a
+            // burst of catch-up samples: time moves on.
+            long step = periodNanos / 2 + (long) (jitter.nextDouble() * periodNanos);
+            next = Math.max(next + step, now + periodNanos / 4);
             try {
                 tick(now);
             } catch (Throwable t) {
@@ -102,6 +106,7 @@ final class Collector implements Runnable {
 
     private void tick(long now) {
         EnergyBridge.tick++;
+        FaultInjection.maybeFail("collector");
         sampler.sample();
         intervalTicks++;
         if (now - intervalStart >= intervalNanos) {
@@ -123,6 +128,7 @@ final class Collector implements Runnable {
         if (now <= intervalStart) {
             return;
         }
+        FaultInjection.maybeFail("source");
         source.read(now, energyNow);
         long[] delta = new long[energyNow.length];
         for (int i = 0; i < delta.length; i++) {
@@ -133,15 +139,27 @@ final class Collector implements Runnable {
         long machine = stat.machineBusyNanos();
         long agentCpu = session.agentCpuNanos();
         List<ThreadContext> contexts = sampler.contexts();
-        long[] ids = new long[contexts.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = contexts.get(i).threadId;
-        }
-        long[] cpu = ids.length == 0 ? new long[0] : threads.getThreadCpuTime(ids);
-        for (int i = 0; i < ids.length; i++) {
-            if (cpu[i] >= 0 && !contexts.get(i).thread.isAlive()) {
-                cpu[i] = -1;
+        // Only live threads are asked for their CPU time: looking up a thread by id is not free, and a
+        // service with thread churn can have thousands of ended ones waiting to be forgotten.
+        long[] cpu = new long[contexts.size()];
+        int live = 0;
+        for (ThreadContext c : contexts) {
+            if (!CallPathSampler.ended(c)) {
+                live++;
             }
+        }
+        long[] ids = new long[live];
+        int[] at = new int[live];
+        for (int i = 0, k = 0; i < cpu.length; i++) {
+            cpu[i] = -1;
+            if (!CallPathSampler.ended(contexts.get(i))) {
+                ids[k] = contexts.get(i).threadId;
+                at[k++] = i;
+            }
+        }
+        long[] read = live == 0 ? new long[0] : threads.getThreadCpuTime(ids);
+        for (int k = 0; k < live; k++) {
+            cpu[at[k]] = read[k];
         }
         double[] share = new double[delta.length];
         for (int i = 0; i < share.length; i++) {

@@ -96,8 +96,15 @@ public final class EnergySession {
         long periodNanos = config.samplePeriod().toNanos();
         long longCallTicks = config.longCall().isZero() ? 0
                 : Math.max(1, (config.longCall().toNanos() + periodNanos - 1) / periodNanos);
-        EnergyBridge.start(config.maxDepth(), config.maxPaths(), (int) Math.min(Integer.MAX_VALUE, longCallTicks),
-                live.longCalls(registry));
+        io.energy.bridge.LongCallSink sink = live.longCalls(registry);
+        if (FaultInjection.in("sink")) {
+            sink = (node, ticks) -> {
+                throw new IllegalStateException("injected fault in the long-call sink");
+            };
+            longCallTicks = 1;
+        }
+        EnergyBridge.start(config.maxDepth(), FaultInjection.in("bridge") ? -1 : config.maxPaths(),
+                (int) Math.min(Integer.MAX_VALUE, longCallTicks), sink);
         writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "energy-writer");
             t.setDaemon(true);
@@ -168,7 +175,7 @@ public final class EnergySession {
             long[] cap = sampler.overCap();
             EnergyProfile.Health health = new EnergyProfile.Health(cap[0] + ledger.pathsOverCap(), cap[1],
                     source.anomalies(), ledger.agentCpuNanos(), source.readCostNanos(), ledger.processCpuNanos(),
-                    registry.size(), sampler.contexts().size(), ledger.nodeCount());
+                    registry.size(), sampler.threadsSeen(), ledger.nodeCount());
             List<String> n = new ArrayList<>(notes);
             if (ledger.machineCpuUnknown()) {
                 n.add("Machine-wide CPU time (/proc/stat) was not readable: this process was given all dynamic energy.");
@@ -182,7 +189,19 @@ public final class EnergySession {
 
     /** Writes every output file to {@code dir}; problems are reported once and the data stays in memory. */
     public List<String> write(EnergyProfile profile, Path dir) {
-        List<String> problems = OutputSet.all().writeAll(profile, dir);
+        List<String> problems = FaultInjection.in("writer")
+                ? new OutputSet(List.of(new io.energy.report.ProfileWriter() {
+                    @Override
+                    public String fileName() {
+                        return "energy-summary.json";
+                    }
+
+                    @Override
+                    public void write(EnergyProfile p, java.io.OutputStream out) {
+                        throw new IllegalStateException("injected fault in the writer");
+                    }
+                })).writeAll(profile, dir)
+                : OutputSet.all().writeAll(profile, dir);
         if (!problems.isEmpty() && !writeProblemSaid) {
             writeProblemSaid = true;
             AgentLog.problem("cannot write outputs to " + dir.toAbsolutePath() + " (" + problems.get(0)

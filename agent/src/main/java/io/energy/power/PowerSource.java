@@ -58,7 +58,7 @@ public interface PowerSource extends AutoCloseable {
             if (sb.length() > 0) {
                 sb.append('\n');
             }
-            sb.append(String.format("%-10s %-8s %s, grain %s, from %s", name(), d.key(),
+            sb.append(String.format("%-10s %-10s %s, grain %s, from %s", name(), d.key(),
                     d.estimated() ? "ESTIMATED" : "measured", grainText(d.grainNanos()), d.origin()));
         }
         return sb.toString();

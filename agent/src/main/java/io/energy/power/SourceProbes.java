@@ -2,8 +2,12 @@ package io.energy.power;
 
 import io.energy.config.Config;
 import io.energy.power.nvml.NvmlProbe;
+import io.energy.power.rapl.RaplPowerSource;
+import io.energy.power.replay.ReplayPowerSource;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -15,8 +19,7 @@ final class SourceProbes {
     }
 
     static ProbeResult rapl(Config config) {
-        return new ProbeResult("rapl", false, List.of("not looked for: RAPL reader not built yet"),
-                "no RAPL reader in this build", List.of());
+        return RaplPowerSource.probe(config.raplRoot());
     }
 
     static ProbeResult nvml(Config config) {
@@ -24,19 +27,23 @@ final class SourceProbes {
     }
 
     static ProbeResult replay(Config config) {
-        return new ProbeResult("replay", false, List.of(), "replay reader not built yet", List.of());
+        return ReplayPowerSource.probe(config.replay());
     }
 
     static ProbeResult estimate(Config config) {
-        return new ProbeResult("estimate", true, List.of(String.format("CPU-time model: %.2f W idle, %.2f W busy per CPU",
-                config.estimateIdleWattsPerCore(), config.estimateBusyWattsPerCore())), null, List.of());
+        List<String> found = new ArrayList<>();
+        ProcStat stat = new ProcStat();
+        found.add(String.format(Locale.ROOT, "CPU-time model: %.2f W idle, %.2f W busy per logical CPU x %d CPUs "
+                        + "(Cloud Carbon Footprint averages; estimate.idle.watts / estimate.busy.watts override them)",
+                config.estimateIdleWattsPerCore(), config.estimateBusyWattsPerCore(), stat.cpus()));
+        found.add(stat.machineStatReadable()
+                ? "machine-wide CPU time from /proc/stat: readable"
+                : "machine-wide CPU time from /proc/stat: NOT readable, so only this process's CPU time is modelled");
+        return new ProbeResult("estimate", true, found, null, List.of());
     }
 
     static PowerSource openRapl(Config config, Consumer<String> log, boolean asked) {
-        if (asked) {
-            log.accept("source=rapl: " + rapl(config).problem() + "; using the ESTIMATED model instead");
-        }
-        return null;
+        return RaplPowerSource.open(config.raplRoot(), log, asked);
     }
 
     static PowerSource openNvml(Config config, Consumer<String> log, boolean asked) {
@@ -44,7 +51,6 @@ final class SourceProbes {
     }
 
     static PowerSource openReplay(Config config, Consumer<String> log) {
-        log.accept("source=replay: " + replay(config).problem() + "; using the ESTIMATED model instead");
-        return null;
+        return ReplayPowerSource.open(config.replay(), log);
     }
 }

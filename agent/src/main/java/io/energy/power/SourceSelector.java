@@ -2,6 +2,7 @@ package io.energy.power;
 
 import io.energy.config.Config;
 import io.energy.power.estimate.EstimatedPowerSource;
+import io.energy.power.replay.RecordingPowerSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,11 @@ public final class SourceSelector {
     }
 
     public static PowerSource select(Config config, ProcStat stat, Consumer<String> log) {
+        PowerSource s = choose(config, stat, log);
+        return config.record() == null ? s : RecordingPowerSource.wrap(s, config.record(), log);
+    }
+
+    private static PowerSource choose(Config config, ProcStat stat, Consumer<String> log) {
         List<PowerSource> parts = new ArrayList<>();
         Config.Source s = config.source();
         if (s == Config.Source.REPLAY) {

@@ -19,6 +19,8 @@ public final class OutputSet {
         w.add(new SummaryJsonWriter());
         w.add(new MethodsCsvWriter());
         w.add(new CollapsedStacksWriter());
+        w.add(new SpeedscopeWriter());
+        w.add(new HtmlReportWriter());
         return new OutputSet(w);
     }
 

@@ -7,14 +7,22 @@ import java.util.Map;
 
 /**
  * The samples' tiny command-line grammar: positional values ({@code 3}) and {@code key=value} options
- * ({@code rounds=5}), in any order.
+ * ({@code rounds=5}), in any order. A leading positional value may also be given by name
+ * ({@code seconds=3}, {@code n=1000}), so the usage text's {@code name=default} form always works.
  *
  * <p>Kept deliberately small and dependency-free: the samples stand in for ordinary user programs, so
  * they should not drag in an argument-parsing library that the agent's class-path-conflict tests would
- * then have to reason about. Every malformed value fails with an {@link IllegalArgumentException} whose
+ * then have to reason about. Every malformed value fails with a {@link UsageException} whose
  * message names the argument, which {@link Samples} turns into exit code 2 and a usage line.
  */
 final class Args {
+    /** A bad command line, as opposed to a failure while the sample runs: exit code 2 and the usage. */
+    static final class UsageException extends IllegalArgumentException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
     private final String sample;
     private final List<String> positional = new ArrayList<>();
     private final Map<String, String> options = new LinkedHashMap<>();
@@ -31,26 +39,36 @@ final class Args {
         }
     }
 
-    /** The positional argument at {@code index} as a non-negative number of seconds, or {@code fallback}. */
+    /**
+     * The duration in seconds: the option {@code seconds=…} if given, else the positional argument at
+     * {@code index}, else {@code fallback}. Must be finite and non-negative.
+     */
     double seconds(int index, double fallback) {
-        if (index >= positional.size()) {
+        String text = options.containsKey("seconds") ? options.get("seconds")
+                : index < positional.size() ? positional.get(index) : null;
+        if (text == null) {
             return fallback;
         }
-        String text = positional.get(index);
         double value;
         try {
             value = Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(sample + ": seconds must be a number, got '" + text + "'");
+            throw new UsageException(sample + ": seconds must be a number, got '" + text + "'");
         }
         if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(sample + ": seconds must be finite and >= 0, got '" + text + "'");
+            throw new UsageException(sample + ": seconds must be finite and >= 0, got '" + text + "'");
         }
         return value;
     }
 
-    /** The positional argument at {@code index} as an integer in [min, max], or {@code fallback}. */
+    /**
+     * An integer in [min, max] given either as the option {@code what=…} or as the positional argument at
+     * {@code index}; {@code fallback} when neither is there.
+     */
     long positionalLong(int index, String what, long fallback, long min, long max) {
+        if (options.containsKey(what)) {
+            return parseLong(what, options.get(what), min, max);
+        }
         return index < positional.size() ? parseLong(what, positional.get(index), min, max) : fallback;
     }
 
@@ -77,7 +95,7 @@ final class Args {
     Args allow(String... keys) {
         for (String key : options.keySet()) {
             if (!List.of(keys).contains(key)) {
-                throw new IllegalArgumentException(sample + ": unknown option '" + key + "=' (known: "
+                throw new UsageException(sample + ": unknown option '" + key + "=' (known: "
                         + (keys.length == 0 ? "none" : String.join("=, ", keys) + "=") + ")");
             }
         }
@@ -87,7 +105,7 @@ final class Args {
     /** Rejects more positional values than the sample takes. */
     Args maxPositional(int count) {
         if (positional.size() > count) {
-            throw new IllegalArgumentException(sample + ": too many arguments: " + positional);
+            throw new UsageException(sample + ": too many arguments: " + positional);
         }
         return this;
     }
@@ -97,10 +115,10 @@ final class Args {
         try {
             value = Long.parseLong(text.replace("_", ""));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(sample + ": " + what + " must be an integer, got '" + text + "'");
+            throw new UsageException(sample + ": " + what + " must be an integer, got '" + text + "'");
         }
         if (value < min || value > max) {
-            throw new IllegalArgumentException(
+            throw new UsageException(
                     sample + ": " + what + " must be in [" + min + ", " + max + "], got " + value);
         }
         return value;

@@ -1,0 +1,25 @@
+package io.energy.control;
+
+import java.util.Locale;
+
+/**
+ * Test hook: {@code -Denergy.fault=bridge|collector|source|writer|sink} makes one stage of the agent fail
+ * on purpose, so that the robustness suite can prove a failure there never reaches the application. It
+ * is read once at start and costs nothing when unset. Not a user option.
+ */
+final class FaultInjection {
+    static final String STAGE = System.getProperty("energy.fault", "").toLowerCase(Locale.ROOT);
+
+    private FaultInjection() {
+    }
+
+    static boolean in(String stage) {
+        return STAGE.equals(stage);
+    }
+
+    static void maybeFail(String stage) {
+        if (in(stage)) {
+            throw new IllegalStateException("injected fault in the " + stage);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.energy.report;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * {@code energy-report.html}: one self-contained page (inline CSS and JavaScript, no network) with the joules
+ * flame graph, power over time per domain and the top-methods table. The page is a fixed template
+ * ({@code energy-report.html} next to this class); this writer only embeds the profile as JSON in a
+ * {@code <script type="application/json">} element that the template's script draws from.
+ */
+public final class HtmlReportWriter implements ProfileWriter {
+    static final String TEMPLATE = "energy-report.html";
+    static final String PLACEHOLDER = "__ENERGY_DATA__";
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
+
+    @Override
+    public String fileName() {
+        return "energy-report.html";
+    }
+
+    @Override
+    public void write(EnergyProfile p, OutputStream out) throws IOException {
+        String template = template();
+        int at = template.indexOf(PLACEHOLDER);
+        String page = template.substring(0, at) + embeddable(json(p)) + template.substring(at + PLACEHOLDER.length());
+        out.write(page.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String template() throws IOException {
+        try (InputStream in = HtmlReportWriter.class.getResourceAsStream(TEMPLATE)) {
+            if (in == null) {
+                throw new IOException("report template " + TEMPLATE + " missing from the agent jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Makes JSON safe inside a script element: a method name may contain {@code </script>} or {@code <!--}.
+     * In JSON, {@code <}, {@code >} and {@code &} can only occur inside strings, where their
+     * {@code \}{@code uXXXX} escapes mean the same, so the data is unchanged and the HTML parser never
+     * sees markup.
+     */
+    static String embeddable(String json) {
+        StringBuilder b = new StringBuilder(json.length() + 16);
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            switch (c) {
+                case '<' -> b.append("\\u003c");
+                case '>' -> b.append("\\u003e");
+                case '&' -> b.append("\\u0026");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    static String json(EnergyProfile p) throws IOException {
+        StringWriter s = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(s)) {
+            g.writeStartObject();
+            g.writeNumberField("schemaVersion", p.schemaVersion());
+            g.writeStringField("agentVersion", p.agentVersion());
+            g.writeStringField("start", Instant.ofEpochMilli(p.startEpochMillis()).toString());
+            g.writeNumberField("durationSeconds", p.durationNanos() / 1e9);
+            g.writeStringField("source", p.source());
+            g.writeBooleanField("estimated", p.estimated());
+            g.writeNumberField("totalNanoJoules", p.totalAllDomains());
+            g.writeArrayFieldStart("notes");
+            for (String n : p.notes()) {
+                g.writeString(n);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("domains");
+            for (EnergyProfile.DomainTotal d : p.domains()) {
+                g.writeStartObject();
+                g.writeStringField("key", d.key());
+                g.writeStringField("kind", d.kind());
+                g.writeNumberField("device", d.device());
+                g.writeBooleanField("estimated", d.estimated());
+                g.writeNumberField("grainMs", d.grainNanos() / 1e6);
+                g.writeStringField("origin", d.origin());
+                g.writeNumberField("measuredNanoJoules", d.measured());
+                g.writeNumberField("processNanoJoules", d.process());
+                g.writeNumberField("staticIdleNanoJoules", d.staticIdle());
+                g.writeNumberField("otherProcessesNanoJoules", d.otherProcesses());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeFieldName("tree");
+            writeNode(g, p.root());
+            writeTimeline(g, p);
+            g.writeArrayFieldStart("methods");
+            for (MethodStats m : p.methods()) {
+                g.writeStartObject();
+                g.writeStringField("name", m.name());
+                g.writeStringField("kind", m.kind().name().toLowerCase(Locale.ROOT));
+                g.writeNumberField("calls", m.calls());
+                g.writeNumberField("wallNanos", m.wallNanos());
+                g.writeNumberField("selfWallNanos", m.selfWallNanos());
+                g.writeNumberField("cpuNanos", m.cpuNanos());
+                g.writeFieldName("selfNanoJoules");
+                g.writeArray(m.selfNanoJoules(), 0, m.selfNanoJoules().length);
+                g.writeFieldName("inclusiveNanoJoules");
+                g.writeArray(m.inclusiveNanoJoules(), 0, m.inclusiveNanoJoules().length);
+                g.writeFieldName("selfBoundJoules");
+                g.writeArray(m.selfBoundJoules(), 0, m.selfBoundJoules().length);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            EnergyProfile.Health h = p.health();
+            g.writeObjectFieldStart("health");
+            g.writeNumberField("pathsOverCap", h.pathsOverCap());
+            g.writeNumberField("callsBeyondDepth", h.callsBeyondDepth());
+            g.writeNumberField("sourceAnomalies", h.anomalies());
+            g.writeNumberField("agentCpuMs", h.agentCpuNanos() / 1e6);
+            g.writeNumberField("sourceReadCpuMs", h.sourceReadNanos() / 1e6);
+            g.writeNumberField("processCpuMs", h.processCpuNanos() / 1e6);
+            g.writeNumberField("instrumentedMethods", h.instrumentedMethods());
+            g.writeNumberField("threads", h.threads());
+            g.writeNumberField("callPaths", h.pathNodes());
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        return s.toString();
+    }
+
+    private static void writeNode(JsonGenerator g, EnergyProfile.Node n) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", n.name());
+        g.writeStringField("kind", n.kind().name().toLowerCase(Locale.ROOT));
+        g.writeNumberField("calls", n.calls());
+        g.writeNumberField("selfWallNanos", n.wallNanos());
+        g.writeFieldName("selfNanoJoules");
+        g.writeArray(n.selfNanoJoules(), 0, n.selfNanoJoules().length);
+        g.writeFieldName("selfBoundJoules");
+        g.writeArray(n.selfBoundJoules(), 0, n.selfBoundJoules().length);
+        if (!n.children().isEmpty()) {
+            g.writeArrayFieldStart("children");
+            for (EnergyProfile.Node c : n.children()) {
+                writeNode(g, c);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    /** Column-wise (one array per field) so a long run's thousands of points stay compact. */
+    private static void writeTimeline(JsonGenerator g, EnergyProfile p) throws IOException {
+        int nd = p.domains().size();
+        g.writeObjectFieldStart("timeline");
+        g.writeArrayFieldStart("startSeconds");
+        for (EnergyProfile.TimelinePoint t : p.timeline()) {
+            g.writeNumber(t.startSeconds());
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("endSeconds");
+        for (EnergyProfile.TimelinePoint t : p.timeline()) {
+            g.writeNumber(t.endSeconds());
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("watts");
+        for (int d = 0; d < nd; d++) {
+            g.writeStartArray();
+            for (EnergyProfile.TimelinePoint t : p.timeline()) {
+                g.writeNumber(t.watts()[d]);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("processWatts");
+        for (int d = 0; d < nd; d++) {
+            g.writeStartArray();
+            for (EnergyProfile.TimelinePoint t : p.timeline()) {
+                g.writeNumber(t.processWatts()[d]);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("topMethod");
+        for (EnergyProfile.TimelinePoint t : p.timeline()) {
+            g.writeString(t.topMethod());
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+}
