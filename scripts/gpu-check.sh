@@ -3,7 +3,7 @@
 #
 # Run from the repository root with the built jars and a jlink'ed runtime in .jre/ carried along:
 #   bash scripts/gpu-check.sh
-# (agent/target/energy-core.jar may be left behind to save 10 MB: it is then taken out of energy.jar.)
+# (agent/target/energy-core.jar may be left behind to save 10 MB: the bench then runs as energy.jar nvml-bench.)
 # It needs no Java on the machine, never stops at a failing step (each has a timeout; about 5 min if every
 # one ran out), normally finishes in a minute or two, and leaves at most 8 flat files in $OUT:
 #   gpu-check.log         everything below, in order
@@ -40,12 +40,11 @@ run() {
   return $rc
 }
 
-if [ ! -f "$CORE" ]; then
-  # energy.jar carries the core as a nested jar; take it out if it was not carried on its own
-  CORE=$WORK/energy-core.jar
-  unzip -p "$AGENT" META-INF/energy/energy-core.jar > "$CORE" 2>/dev/null \
-    || python3 -c "import sys,zipfile; open(sys.argv[2],'wb').write(zipfile.ZipFile(sys.argv[1]).read('META-INF/energy/energy-core.jar'))" "$AGENT" "$CORE" \
-    || echo "could not take energy-core.jar out of $AGENT (no unzip, no python3): no bench" | tee -a "$LOG"
+# The bench is in the core: straight from energy-core.jar if it was carried, else through energy.jar.
+if [ -f "$CORE" ]; then
+  BENCH=("$JAVA" -cp "$CORE" io.energy.power.nvml.NvmlBench)
+else
+  BENCH=("$JAVA" -jar "$AGENT" nvml-bench)
 fi
 
 step "machine"
@@ -64,7 +63,7 @@ run "$OUT/doctor.txt" 45 "$JAVA" -jar "$AGENT" doctor
 cat "$OUT/doctor.txt"
 
 step "NVML bench, GPU idle"
-run "$OUT/bench-idle.txt" 60 "$JAVA" -cp "$CORE" io.energy.power.nvml.NvmlBench libnvidia-ml.so.1 3
+run "$OUT/bench-idle.txt" 60 "${BENCH[@]}" libnvidia-ml.so.1 3
 cat "$OUT/bench-idle.txt"
 
 step "NVML bench while the gpu sample runs"
@@ -72,7 +71,7 @@ step "NVML bench while the gpu sample runs"
 LOAD_PID=$!
 sleep 4
 if kill -0 "$LOAD_PID" 2>/dev/null; then
-  run "$OUT/bench-load.txt" 60 "$JAVA" -cp "$CORE" io.energy.power.nvml.NvmlBench libnvidia-ml.so.1 3
+  run "$OUT/bench-load.txt" 60 "${BENCH[@]}" libnvidia-ml.so.1 3
   cat "$OUT/bench-load.txt"
 else
   say "the gpu sample was not running after 4 s, so no bench under load:"

@@ -12,7 +12,8 @@ import java.util.function.IntSupplier;
  * NVML source against the counter. Not part of the agent; run by hand (or by scripts/gpu-check.sh) where a
  * GPU is:
  *
- * <pre>java -cp energy-core.jar io.energy.power.nvml.NvmlBench [library] [timeline-seconds]</pre>
+ * <pre>java -jar energy.jar nvml-bench [library] [timeline-seconds]
+ * java -cp energy-core.jar io.energy.power.nvml.NvmlBench [library] [timeline-seconds]</pre>
  *
  * The numbers it prints are the ones docs/nvml.md and the source's read policy rest on.
  */
@@ -22,7 +23,21 @@ public final class NvmlBench {
     private NvmlBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the bench; returns the exit status (1 if NVML could not be opened). */
+    public static int run(String[] args) {
+        try {
+            return bench(args);
+        } catch (Exception e) {
+            System.out.println("NVML bench failed: " + e);
+            return 1;
+        }
+    }
+
+    private static int bench(String[] args) throws Exception {
         String library = args.length > 0 ? args[0] : Nvml.DEFAULT_LIBRARY;
         double timelineSeconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
         long t0 = System.nanoTime();
@@ -31,8 +46,7 @@ public final class NvmlBench {
             lib = Nvml.load(library);
         } catch (Nvml.Failure f) {
             System.out.println("NVML: " + f.getMessage());
-            System.exit(1);
-            return;
+            return 1;
         }
         long loaded = System.nanoTime();
         Nvml nvml;
@@ -40,8 +54,7 @@ public final class NvmlBench {
             nvml = Nvml.open(library);
         } catch (Nvml.Failure f) {
             System.out.println("NVML: " + f.getMessage());
-            System.exit(1);
-            return;
+            return 1;
         }
         long inited = System.nanoTime();
         System.out.printf("NVML bench: %s, driver %s, JVM %s%n", library, nvml.driverVersion(),
@@ -67,6 +80,7 @@ public final class NvmlBench {
         }
         nvml.close();
         sourceCheck(library);
+        return 0;
     }
 
     private static long cpu() {
