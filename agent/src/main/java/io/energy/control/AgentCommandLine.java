@@ -5,10 +5,12 @@ import io.energy.config.ConfigException;
 import io.energy.config.ConfigParser;
 import io.energy.power.ProbeResult;
 import io.energy.power.SourceSelector;
+import io.energy.power.nvml.NvmlBench;
 
+import java.util.Arrays;
 import java.util.Map;
 
-/** {@code java -jar energy.jar doctor [options] | help | version}. */
+/** {@code java -jar energy.jar doctor [options] | nvml-bench [library] [seconds] | help | version}. */
 public final class AgentCommandLine {
     private AgentCommandLine() {
     }
@@ -18,6 +20,7 @@ public final class AgentCommandLine {
         switch (cmd) {
             case "doctor" -> System.exit(doctor(args.length > 1 ? args[1] : ""));
             case "version" -> System.out.println("energy " + EnergySession.VERSION);
+            case "nvml-bench" -> System.exit(NvmlBench.run(Arrays.copyOfRange(args, 1, args.length)));
             case "help", "--help", "-h" -> System.out.print(help());
             default -> {
                 System.err.print("unknown command '" + cmd + "'\n" + help());
@@ -82,6 +85,7 @@ public final class AgentCommandLine {
         sb.append("energy: joules per Java method\n\n");
         sb.append("  java -javaagent:energy.jar=include=com.acme.**,out=energy-out -jar app.jar\n");
         sb.append("  java -jar energy.jar doctor [key=value,...]   which power sources work here, and why not\n");
+        sb.append("  java -jar energy.jar nvml-bench [library] [s]  what NVML readings cost and how often they move here\n");
         sb.append("  java -jar energy.jar version\n\noptions (also -Denergy.KEY=VALUE or config=FILE):\n");
         for (Map.Entry<String, String> e : ConfigParser.KEYS.entrySet()) {
             sb.append(String.format("  %-20s %s%n", e.getKey(), e.getValue()));
