@@ -1,7 +1,5 @@
 package io.energy.control;
 
-import net.bytebuddy.dynamic.loading.ClassInjector;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,19 +43,35 @@ public final class BridgeInstaller {
             }
             classes.values().removeIf(v -> v == null);
             try {
-                ClassInjector.UsingUnsafe.Factory factory = ClassInjector.UsingUnsafe.Factory.resolve(inst);
-                if (factory.isAvailable()) {
-                    factory.make(null, null).injectRaw(classes);
-                    if (bootstrapHasBridge()) {
-                        return "defined";
-                    }
+                defineInBootstrap(inst, classes);
+                if (bootstrapHasBridge()) {
+                    return "defined";
                 }
-            } catch (RuntimeException | LinkageError e) {
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 AgentLog.debug("defining the bridge in the bootstrap loader failed (" + e + "); appending instead");
             }
         }
         inst.appendToBootstrapClassLoaderSearch(new JarFile(agentJar));
         return "appended";
+    }
+
+    /**
+     * Defines the classes with the JDK's internal Unsafe, exported to us through Instrumentation (the JDK's
+     * own sanctioned way for agents). sun.misc.Unsafe is avoided: JDK 23+ warns on the application's stderr
+     * when it is used.
+     */
+    private static void defineInBootstrap(Instrumentation inst, Map<String, byte[]> classes)
+            throws ReflectiveOperationException {
+        Module base = Object.class.getModule();
+        inst.redefineModule(base, java.util.Set.of(), Map.of("jdk.internal.misc",
+                java.util.Set.of(BridgeInstaller.class.getModule())), Map.of(), java.util.Set.of(), Map.of());
+        Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+        Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+        java.lang.reflect.Method define = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class,
+                int.class, ClassLoader.class, java.security.ProtectionDomain.class);
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+            define.invoke(unsafe, e.getKey(), e.getValue(), 0, e.getValue().length, null, null);
+        }
     }
 
     private static boolean bootstrapHasBridge() {

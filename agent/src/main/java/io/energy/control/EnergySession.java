@@ -38,12 +38,13 @@ public final class EnergySession {
     private final Instrumentation inst;
     private final MethodRegistry registry = new MethodRegistry();
     private final ProcStat stat = new ProcStat();
-    private final CallPathSampler sampler = new CallPathSampler();
+    private final com.sun.management.ThreadMXBean threadBean =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private final CallPathSampler sampler = new CallPathSampler(ctx -> threadBean.getThreadCpuTime(ctx.threadId));
     private final AtomicLong internalErrors = new AtomicLong();
     private final List<String> notes = new ArrayList<>();
     private final long startEpochMillis = System.currentTimeMillis();
-    private final com.sun.management.ThreadMXBean threadBean =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    
     private PowerSource source;
     private EnergyLedger ledger;
     private Instrumenter instrumenter;

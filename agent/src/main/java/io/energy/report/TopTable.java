@@ -16,7 +16,18 @@ public final class TopTable {
                     total += d.measured();
                 }
         }
-        String label = p.estimated() ? " (ESTIMATED: no energy counters readable, CPU-time model)" : " (measured)";
+        String label = " (measured)";
+        if (p.estimated()) {
+            List<String> est = new java.util.ArrayList<>();
+            for (EnergyProfile.DomainTotal d : p.domains()) {
+                if (d.estimated()) {
+                    est.add(d.key());
+                }
+            }
+            label = est.size() == p.domains().size()
+                    ? " (ESTIMATED: no energy counters readable, CPU-time model)"
+                    : " (" + String.join(", ", est) + " ESTIMATED from CPU time; the rest measured)";
+        }
         sb.append(String.format(Locale.ROOT, "[energy] %.3f J in %.2f s from %s%s%n", total / 1e9,
                 p.durationNanos() / 1e9, p.source(), label));
         for (EnergyProfile.DomainTotal d : p.domains()) {

@@ -98,7 +98,7 @@ final class Simulation {
         CallPathSampler sampler = new CallPathSampler(ctx -> {
             Integer i = index.get(ctx);
             return i != null && runningNow[i] ? CallPathSampler.Activity.RUNNING : CallPathSampler.Activity.WAITING;
-        });
+        }, ctx -> 0L);
         long[] target = {0};
         java.util.Random jitter = new java.util.Random(7);
         CyclicBarrier go = new CyclicBarrier(n + 1);
