@@ -5,6 +5,7 @@ import io.energy.attribute.IntervalInput;
 import io.energy.attribute.LedgerNode;
 import io.energy.instrument.MethodRegistry;
 import io.energy.power.Domain;
+import io.energy.power.PowerSource;
 import io.energy.report.EnergyProfile;
 import io.energy.report.ProfileBuilder;
 
@@ -43,16 +44,45 @@ final class LedgerFixture {
         ioNode = ledger.child(mainNode, io);
     }
 
-    /** One 100 ms interval at {@code startMs}, energy per domain in nJ. */
-    void interval(long startMs, long packageNj, long dramNj, long gpuNj) {
+    /** Applies one 100 ms interval at {@code startMs}, energy per domain in nJ; returns what was applied. */
+    IntervalInput interval(long startMs, long packageNj, long dramNj, long gpuNj) {
         long start = startMs * 1_000_000L;
         IntervalInput.ThreadSlice t1 = new IntervalInput.ThreadSlice(60_000_000L, 5,
                 new LedgerNode[]{hashNode, sortNode, workNode}, new int[]{50, 30, 5}, 3);
         IntervalInput.ThreadSlice t2 = new IntervalInput.ThreadSlice(20_000_000L, 40,
                 new LedgerNode[]{ioNode, mainNode}, new int[]{50, 10}, 2);
-        ledger.apply(new IntervalInput(start, start + 100_000_000L, new long[]{packageNj, dramNj, gpuNj},
+        IntervalInput in = new IntervalInput(start, start + 100_000_000L, new long[]{packageNj, dramNj, gpuNj},
                 100_000_000L, 160_000_000L, 3_000_000L, new double[]{Double.NaN, Double.NaN, 0.5},
-                1_000_000L, List.of(t1, t2)));
+                1_000_000L, List.of(t1, t2));
+        ledger.apply(in);
+        return in;
+    }
+
+    /** A power source that only names the fixture's domains: the ledger is fed by hand. */
+    PowerSource source() {
+        return new PowerSource() {
+            @Override
+            public String name() {
+                return "replay";
+            }
+
+            @Override
+            public List<Domain> domains() {
+                return ledger.domains();
+            }
+
+            @Override
+            public void read(long nowNanos, long[] cumulativeNanoJoules) {
+            }
+        };
+    }
+
+    static long sum(long[] values) {
+        long s = 0;
+        for (long v : values) {
+            s += v;
+        }
+        return s;
     }
 
     LedgerFixture run() {
