@@ -13,20 +13,17 @@ import org.openjdk.jmc.common.IMCFrame;
 import org.openjdk.jmc.common.item.IAttribute;
 import org.openjdk.jmc.common.item.IItemCollection;
 import org.openjdk.jmc.common.item.IItemIterable;
-import org.openjdk.jmc.common.item.ItemFilters;
 import org.openjdk.jmc.common.unit.IQuantity;
 import org.openjdk.jmc.common.unit.UnitLookup;
 import org.openjdk.jmc.flightrecorder.JfrLoaderToolkit;
 import org.openjdk.jmc.flightrecorder.internal.EventArray;
 import org.openjdk.jmc.flightrecorder.internal.EventArrays;
 import org.openjdk.jmc.flightrecorder.internal.FlightRecordingLoader;
-import org.openjdk.jmc.flightrecorder.stacktrace.FrameSeparator;
 import org.openjdk.jmc.flightrecorder.stacktrace.tree.Node;
 import org.openjdk.jmc.flightrecorder.stacktrace.tree.StacktraceTreeModel;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -34,7 +31,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,13 +63,7 @@ class EnergyJfrWriterTest {
     }
 
     private static List<RecordedEvent> events(String type) throws Exception {
-        List<RecordedEvent> out = new ArrayList<>();
-        for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-            if (e.getEventType().getName().equals(type)) {
-                out.add(e);
-            }
-        }
-        return out;
+        return JfrTestSupport.events(file, type);
     }
 
     private static double totalJoules() {
@@ -206,15 +196,11 @@ class EnergyJfrWriterTest {
         assertTrue(callPathTypes > 0);
         assertNotNull(energy, "JMC sees an attribute labelled Energy (J)");
 
+        assertEquals(energy, JfrTestSupport.weightAttribute(items, "energy.CallPathEnergy", "Energy (J)"));
         // As JMC's flame graph view builds it: items having the attribute, grouped by method, weighted by it.
-        StacktraceTreeModel model = new StacktraceTreeModel(items.apply(ItemFilters.hasAttribute(energy)),
-                new FrameSeparator(FrameSeparator.FrameCategorization.METHOD, false), false, energy);
+        StacktraceTreeModel model = JfrTestSupport.flameGraph(items, energy);
         Node root = model.getRoot();
-        double rootTotal = 0;
-        for (Node c : root.getChildren()) {
-            rootTotal += c.getCumulativeWeight();
-        }
-        assertEquals(totalJoules(), rootTotal, EPS, "the flame graph's width is the ledger's total");
+        assertEquals(totalJoules(), JfrTestSupport.rootTotal(model), EPS, "the flame graph's width is the ledger's total");
 
         Node main = child(root, "com.acme.App", "main");
         double mainInclusive = 0;
@@ -261,23 +247,12 @@ class EnergyJfrWriterTest {
     @Test
     void theJdksJfrToolSummarizesAndPrintsTheFile() throws Exception {
         Path jfr = Path.of(System.getProperty("java.home"), "bin", "jfr");
-        String summary = run(jfr, "summary", file.toString());
+        String summary = JfrTestSupport.run(List.of(jfr.toString(), "summary", file.toString()), dir, 60);
         assertTrue(summary.contains("energy.CallPathEnergy"), summary);
-        String print = run(jfr, "print", "--events", "energy.CallPathEnergy", file.toString());
+        String print = JfrTestSupport.run(List.of(jfr.toString(), "print", "--events", "energy.CallPathEnergy",
+                file.toString()), dir, 60);
         assertTrue(print.contains("com.acme.Worker.hash("), print);
         assertTrue(print.contains("energy.(uninstrumented)("), print);
         assertFalse(print.contains("Exception"), print);
-    }
-
-    static String run(Path tool, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(tool.toString());
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        String text = new String(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), text);
-        return text;
     }
 }
