@@ -103,7 +103,6 @@ public final class EnergyJfrWriter implements ProfileWriter {
                     .field("stackTrace", stackTrace, l("Stack Trace"), d("The call path: its instrumented frames, "
                             + "innermost first; the ledger's buckets are frames of the class 'energy'"))
                     .field("method", w.tString, l("Method"), d("The path's own (innermost) method"))
-                    .field("path", w.tString, l("Call Path"), d(PATH_DESC))
                     .field("energy", w.tDouble, l(ENERGY), d("Self energy of the path, all domains, in joules"))
                     .field("packageEnergy", w.tDouble, l(PACKAGE_ENERGY), d(PACKAGE_DESC))
                     .field("dramEnergy", w.tDouble, l(DRAM_ENERGY), d(DRAM_DESC))
@@ -205,41 +204,30 @@ public final class EnergyJfrWriter implements ProfileWriter {
 
     private static void writePaths(Model m, EnergyProfile profile, int[] columns, long duration) {
         boolean estimated = profile.estimated();
-        List<EnergyProfile.Node> ancestors = new ArrayList<>();
-        List<Frame> frames = new ArrayList<>();
         EnergyProfile.Node root = profile.root();
         if (hasContent(root)) {
             // The ledger never credits its root; if it ever did, the flame graph total must still show it.
-            frames.add(new Frame(m.methodRef(BUCKET_CLASS, "(root)", "()V"), "Energy bucket"));
-            writePath(m, root, "(root)", frames, columns, estimated, duration);
-            frames.clear();
+            Frame f = new Frame(m.methodRef(BUCKET_CLASS, "(root)", "()V"), "Energy bucket");
+            writePath(m, root, List.of(f), columns, estimated, duration);
         }
+        List<Frame> outermostFirst = new ArrayList<>();
         for (EnergyProfile.Node child : root.children()) {
-            walk(m, child, ancestors, columns, estimated, duration);
+            walk(m, child, outermostFirst, columns, estimated, duration);
         }
     }
 
-    private static void walk(Model m, EnergyProfile.Node node, List<EnergyProfile.Node> ancestors, int[] columns,
+    private static void walk(Model m, EnergyProfile.Node node, List<Frame> outermostFirst, int[] columns,
                              boolean estimated, long duration) {
-        ancestors.add(node);
+        outermostFirst.add(frameOf(m, node));
         if (hasContent(node)) {
-            List<Frame> frames = new ArrayList<>(ancestors.size());
-            StringBuilder path = new StringBuilder();
-            for (int i = ancestors.size() - 1; i >= 0; i--) {
-                frames.add(frameOf(m, ancestors.get(i)));
-            }
-            for (EnergyProfile.Node a : ancestors) {
-                if (path.length() > 0) {
-                    path.append(" > ");
-                }
-                path.append(a.name());
-            }
-            writePath(m, node, path.toString(), frames, columns, estimated, duration);
+            List<Frame> topFirst = new ArrayList<>(outermostFirst);
+            java.util.Collections.reverse(topFirst);
+            writePath(m, node, topFirst, columns, estimated, duration);
         }
         for (EnergyProfile.Node c : node.children()) {
-            walk(m, c, ancestors, columns, estimated, duration);
+            walk(m, c, outermostFirst, columns, estimated, duration);
         }
-        ancestors.remove(ancestors.size() - 1);
+        outermostFirst.remove(outermostFirst.size() - 1);
     }
 
     private static boolean hasContent(EnergyProfile.Node n) {
@@ -253,7 +241,7 @@ public final class EnergyJfrWriter implements ProfileWriter {
         return new Frame(m.methodRef(BUCKET_CLASS, n.name(), "()V"), "Energy bucket");
     }
 
-    private static void writePath(Model m, EnergyProfile.Node node, String path, List<Frame> framesTopFirst,
+    private static void writePath(Model m, EnergyProfile.Node node, List<Frame> framesTopFirst,
                                   int[] columns, boolean estimated, long duration) {
         long stack = m.w.pooled(m.stackTrace, new Object(), v -> v.putBoolean(false)
                 .putStructArray(m.frame, framesTopFirst, (f, frame) -> f.putRef(m.method, frame.method())
@@ -267,7 +255,7 @@ public final class EnergyJfrWriter implements ProfileWriter {
         double bound = Math.sqrt(bound2);
         String leaf = node.kind() == EnergyProfile.Kind.ROOT ? "(root)" : node.name();
         m.w.event(m.callPath, v -> v.putLong(0).putLong(duration).putRef(m.stackTrace, stack)
-                .putString(leaf).putString(path)
+                .putString(leaf)
                 .putDouble(node.selfTotal() / 1e9)
                 .putDouble(col[DomainColumns.PACKAGE]).putDouble(col[DomainColumns.DRAM])
                 .putDouble(col[DomainColumns.GPU]).putDouble(col[DomainColumns.OTHER])

@@ -12,6 +12,7 @@ import io.energy.power.PowerSource;
 import io.energy.report.LiveEvents;
 import io.energy.report.ProfileBuilder;
 import jdk.jfr.Configuration;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 
 import java.io.IOException;
@@ -35,8 +36,10 @@ import java.util.function.Consumer;
  * JFR.start}, JMC) and, with {@code jfr.record=true}, into the agent's own recording of
  * {@code out/energy-live.jfr}.
  *
- * <p>Cost when no recording wants them: one {@code isEnabled()} check per interval, flush window and long
- * call, nothing else. MethodEnergy's windows are deltas against the values this class last saw per node
+ * <p>Cost when no recording wants them: until the JVM's flight recorder is initialized (a recording was
+ * started by any means), the event classes are not even loaded: loading the first {@code jdk.jfr.Event}
+ * subclass costs 0.3-1 s of CPU on these machines. After that, one {@code isEnabled()} check per interval,
+ * flush window and long call. MethodEnergy's windows are deltas against the values this class last saw per node
  * (kept here, not in the ledger); while the event is disabled nothing is tracked, and the first window after
  * it is enabled again only takes a fresh baseline, so no window ever claims energy from before it.
  */
@@ -130,6 +133,14 @@ public final class JfrLiveEvents implements LiveEvents {
         return seen.size();
     }
 
+    /**
+     * True once the JVM's flight recorder runs; it never stops being true. Checked before any event class
+     * is touched.
+     */
+    static boolean recorderInitialized() {
+        return FlightRecorder.isInitialized();
+    }
+
     private void ensureDomains(EnergyLedger l) {
         if (columns == null) {
             List<Domain> domains = l.domains();
@@ -149,8 +160,9 @@ public final class JfrLiveEvents implements LiveEvents {
         long[] others = l.bucketNode(LedgerNode.OTHER_PROCESSES).selfNanoJoules;
         long length = Math.max(0, in.endNanos() - in.startNanos());
         double seconds = length / 1e9;
-        PowerSampleEvent e = new PowerSampleEvent();
-        boolean on = e.isEnabled();
+        boolean on = recorderInitialized();
+        PowerSampleEvent e = on ? new PowerSampleEvent() : null;
+        on = on && e.isEnabled();
         for (int d = 0; d < domains.size(); d++) {
             long processNj = in.nanoJoules()[d] - (stat[d] - lastStatic[d]) - (others[d] - lastOthers[d]);
             lastStatic[d] = stat[d];
@@ -183,8 +195,7 @@ public final class JfrLiveEvents implements LiveEvents {
     public void flush(EnergyLedger l, MethodRegistry reg, long nowNanos) {
         ledger = l;
         registry = reg;
-        MethodEnergyEvent probe = new MethodEnergyEvent();
-        if (!probe.isEnabled()) {
+        if (!recorderInitialized() || !new MethodEnergyEvent().isEnabled()) {
             baselineNeeded = true;
             lastFlushNanos = nowNanos;
             return;
@@ -274,6 +285,9 @@ public final class JfrLiveEvents implements LiveEvents {
 
         @Override
         public void longCall(PathNode node, int ticks) {
+            if (!recorderInitialized()) {
+                return;
+            }
             MethodCallEvent e = new MethodCallEvent();
             if (!e.isEnabled()) {
                 return;

@@ -115,6 +115,17 @@ class EnergyJfrIT {
     }
 
     @Test
+    void withoutAFlightRecordingNoEventClassIsEverLoaded() throws Exception {
+        Path out = dir.resolve("out-no-recording");
+        String log = runSample(javaHome(), out, List.of("-Xlog:class+load=info"), "");
+        assertTrue(log.contains("io.energy.report.jfr.JfrLiveEvents$LongCalls "), "the long-call sink was installed");
+        for (String event : List.of("PowerSampleEvent", "MethodEnergyEvent", "MethodCallEvent")) {
+            assertFalse(log.contains("io.energy.report.jfr." + event + " "), event + " stays unloaded");
+        }
+        assertTrue(Files.isRegularFile(out.resolve("energy.jfr")), "energy.jfr needs no flight recorder");
+    }
+
+    @Test
     void jfrRecordMakesTheAgentRecordItsOwnEventsIntoEnergyLiveJfr() throws Exception {
         List<Path> jdks = new ArrayList<>(List.of(javaHome()));
         if (Files.isExecutable(JDK25.resolve("bin").resolve("java")) && !JDK25.equals(javaHome())) {
