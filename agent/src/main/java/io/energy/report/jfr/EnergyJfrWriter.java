@@ -188,7 +188,10 @@ public final class EnergyJfrWriter implements ProfileWriter {
         }
 
         /** A frame's method, pooled so that a method on many paths is written once. */
-        long methodRef(String className, String methodName, String descriptor) {
+        long methodRef(String classNameOrNull, String methodNameOrNull, String descriptorOrNull) {
+            String className = classNameOrNull == null ? "" : classNameOrNull;
+            String methodName = methodNameOrNull == null ? "" : methodNameOrNull;
+            String descriptor = descriptorOrNull == null ? "" : descriptorOrNull;
             int dot = className.lastIndexOf('.');
             String packageName = dot < 0 ? "" : className.substring(0, dot);
             long p = w.pooled(pkg, packageName, v -> v.putString(packageName));

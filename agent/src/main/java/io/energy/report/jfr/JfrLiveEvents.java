@@ -343,8 +343,11 @@ public final class JfrLiveEvents implements LiveEvents {
                 // The JVM's shutdown stopped and dumped it first (dumpOnExit).
             } catch (Throwable t) {
                 log.accept("could not write " + recordingFile.toAbsolutePath() + ": " + t);
-            } finally {
+            }
+            try {
                 r.close();
+            } catch (Throwable ignored) {
+                // Nothing left to release that matters to the host.
             }
         }
     }
