@@ -52,10 +52,6 @@ final class JfrChunkWriter {
             this.pooled = pooled;
             this.simple = simple;
         }
-
-        boolean primitive() {
-            return fields.isEmpty() && superType == null && !pooled;
-        }
     }
 
     record Field(String name, Type type, boolean array, List<Annotation> annotations) {
