@@ -10,7 +10,7 @@ import io.energy.power.nvml.NvmlBench;
 import java.util.Arrays;
 import java.util.Map;
 
-/** {@code java -jar energy.jar doctor [options] | nvml-bench [library] [seconds] | help | version}. */
+/** {@code java -jar energy.jar doctor [options] | nvml-bench [library] [seconds] | jfc | help | version}. */
 public final class AgentCommandLine {
     private AgentCommandLine() {
     }
@@ -21,6 +21,7 @@ public final class AgentCommandLine {
             case "doctor" -> System.exit(doctor(args.length > 1 ? args[1] : ""));
             case "version" -> System.out.println("energy " + EnergySession.VERSION);
             case "nvml-bench" -> System.exit(NvmlBench.run(Arrays.copyOfRange(args, 1, args.length)));
+            case "jfc" -> System.exit(jfc());
             case "help", "--help", "-h" -> System.out.print(help());
             default -> {
                 System.err.print("unknown command '" + cmd + "'\n" + help());
@@ -40,6 +41,22 @@ public final class AgentCommandLine {
         }
         System.out.println(doctorReport(config));
         return 0;
+    }
+
+    /** Prints the JFR settings file for the energy events (it lives inside the agent's core jar). */
+    static int jfc() {
+        try (java.io.InputStream in = AgentCommandLine.class.getResourceAsStream("/energy.jfc")) {
+            if (in == null) {
+                System.err.println("[energy] energy.jfc is missing from this build of the agent");
+                return 1;
+            }
+            System.out.write(in.readAllBytes());
+            System.out.flush();
+            return 0;
+        } catch (java.io.IOException e) {
+            System.err.println("[energy] cannot read energy.jfc: " + e);
+            return 1;
+        }
     }
 
     public static String doctorReport(Config config) {
@@ -86,6 +103,7 @@ public final class AgentCommandLine {
         sb.append("  java -javaagent:energy.jar=include=com.acme.**,out=energy-out -jar app.jar\n");
         sb.append("  java -jar energy.jar doctor [key=value,...]   which power sources work here, and why not\n");
         sb.append("  java -jar energy.jar nvml-bench [library] [s]  what NVML readings cost and how often they move here\n");
+        sb.append("  java -jar energy.jar jfc > energy.jfc            JFR settings for the energy events\n");
         sb.append("  java -jar energy.jar version\n\noptions (also -Denergy.KEY=VALUE or config=FILE):\n");
         for (Map.Entry<String, String> e : ConfigParser.KEYS.entrySet()) {
             sb.append(String.format("  %-20s %s%n", e.getKey(), e.getValue()));

@@ -2,6 +2,7 @@ package io.energy.control;
 
 import io.energy.config.Config;
 import io.energy.report.LiveEvents;
+import io.energy.report.jfr.JfrLiveEvents;
 
 import java.util.function.Consumer;
 
@@ -11,6 +12,22 @@ final class LiveEventsFactory {
     }
 
     static LiveEvents create(Config config, Consumer<String> log) {
-        return LiveEvents.NONE;
+        if (!config.jfr()) {
+            if (config.jfrRecord()) {
+                log.accept("jfr.record=true has no effect with jfr=false: no energy events are emitted");
+            }
+            return LiveEvents.NONE;
+        }
+        // A jlinked runtime may leave JFR out; the event classes would not even load.
+        if (ModuleLayer.boot().findModule("jdk.jfr").isEmpty()) {
+            log.accept("this Java runtime has no jdk.jfr module: live JFR events are off (energy.jfr is still written)");
+            return LiveEvents.NONE;
+        }
+        try {
+            return JfrLiveEvents.create(config, log);
+        } catch (Throwable t) {
+            log.accept("live JFR events are off: " + t);
+            return LiveEvents.NONE;
+        }
     }
 }

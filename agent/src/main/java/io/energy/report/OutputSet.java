@@ -1,5 +1,7 @@
 package io.energy.report;
 
+import io.energy.report.jfr.EnergyJfrWriter;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ public final class OutputSet {
         w.add(new CollapsedStacksWriter());
         w.add(new SpeedscopeWriter());
         w.add(new HtmlReportWriter());
+        w.add(new EnergyJfrWriter());
         return new OutputSet(w);
     }
 
