@@ -47,10 +47,10 @@ final class LedgerFixture {
     /** Applies one 100 ms interval at {@code startMs}, energy per domain in nJ; returns what was applied. */
     IntervalInput interval(long startMs, long packageNj, long dramNj, long gpuNj) {
         long start = startMs * 1_000_000L;
-        IntervalInput.ThreadSlice t1 = new IntervalInput.ThreadSlice(60_000_000L, 5,
-                new LedgerNode[]{hashNode, sortNode, workNode}, new int[]{50, 30, 5}, 3);
-        IntervalInput.ThreadSlice t2 = new IntervalInput.ThreadSlice(20_000_000L, 40,
-                new LedgerNode[]{ioNode, mainNode}, new int[]{50, 10}, 2);
+        IntervalInput.ThreadSlice t1 = new IntervalInput.ThreadSlice(60_000_000L, 5, 5,
+                new LedgerNode[]{hashNode, sortNode, workNode}, new int[]{50, 30, 5}, new int[]{50, 30, 5}, 3);
+        IntervalInput.ThreadSlice t2 = new IntervalInput.ThreadSlice(20_000_000L, 40, 40,
+                new LedgerNode[]{ioNode, mainNode}, new int[]{50, 10}, new int[]{50, 10}, 2);
         IntervalInput in = new IntervalInput(start, start + 100_000_000L, new long[]{packageNj, dramNj, gpuNj},
                 100_000_000L, 160_000_000L, 3_000_000L, new double[]{Double.NaN, Double.NaN, 0.5},
                 1_000_000L, List.of(t1, t2));
