@@ -233,7 +233,10 @@ public final class EnergyLedger {
         double p = (double) samples / total;
         double perSample = (double) energy / total;
         double sampling = perSample * perSample * (samples * (1 - p) + 1);
-        double grain = grainJoules * 1e9 * p;
+        // The source's grain blurs where energy falls in time. Where one path has the whole interval, and
+        // its neighbours too, that blur moves energy between intervals of the same path and cancels out;
+        // it matters where paths share an interval, most when they share it evenly.
+        double grain = grainJoules * 1e9 * 2 * Math.sqrt(p * (1 - p));
         return sampling + grain * grain;
     }
 

@@ -122,7 +122,7 @@ public final class AgentCore {
         restoreCheck = check;
         System.setProperty(STATE_PROPERTY, "running " + EnergySession.VERSION);
         if (shutdownHook == null) {
-            shutdownHook = new Thread(AgentCore::atExit, "energy-shutdown");
+            shutdownHook = new Thread(null, AgentCore::atExit, "energy-shutdown", EnergySession.DEEP_STACK);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         return previous + started(s, launch);

@@ -75,7 +75,7 @@ final class Collector implements Runnable {
     }
 
     void start() {
-        Thread t = new Thread(this, "energy-collector");
+        Thread t = new Thread(null, this, "energy-collector", EnergySession.DEEP_STACK);
         t.setDaemon(true);
         thread = t;
         t.start();

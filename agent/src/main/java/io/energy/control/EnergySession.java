@@ -33,6 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EnergySession {
     public static final String VERSION = versionOf();
+    /**
+     * Stack size of the agent's own threads: building the profile and writing it walk the call tree
+     * recursively, and a tree may be max.depth (up to 10 000) frames deep.
+     */
+    static final long DEEP_STACK = 64L * 1024 * 1024;
 
     private final Config config;
     private final Instrumentation inst;
@@ -112,7 +117,7 @@ public final class EnergySession {
         EnergyBridge.start(config.maxDepth(), FaultInjection.in("bridge") ? -1 : config.maxPaths(),
                 (int) Math.min(Integer.MAX_VALUE, longCallTicks), sink);
         writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "energy-writer");
+            Thread t = new Thread(null, r, "energy-writer", DEEP_STACK);
             t.setDaemon(true);
             writerThreadId = t.getId();
             return t;

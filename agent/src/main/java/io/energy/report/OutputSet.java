@@ -38,7 +38,7 @@ public final class OutputSet {
             Path target = dir.resolve(w.fileName());
             try {
                 AtomicFiles.write(target, out -> w.write(profile, out));
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | StackOverflowError e) {
                 problems.add(target + ": " + e);
             }
         }

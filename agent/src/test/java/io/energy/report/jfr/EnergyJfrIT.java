@@ -86,8 +86,9 @@ class EnergyJfrIT {
         }
         int exit = frames.indexOf("io.energy.bridge.EnergyBridge.exit");
         assertTrue(exit >= 0, frames.toString());
-        assertEquals(List.of(HASH, "io.energy.samples.CpuSample.main", "io.energy.samples.Samples.main"),
-                frames.subList(exit + 1, exit + 4), "under the agent's frames: the application's own stack");
+        assertEquals(List.of(HASH, "io.energy.samples.CpuSample.run", "io.energy.samples.Samples.run",
+                "io.energy.samples.Samples.main"), frames.subList(exit + 1, exit + 5),
+                "under the agent's frames: the application's own stack");
 
         checkAggregatedRecording(out);
     }
@@ -111,7 +112,8 @@ class EnergyJfrIT {
         for (RecordedFrame f : hash.getStackTrace().getFrames()) {
             frames.add(f.getMethod().getType().getName() + "." + f.getMethod().getName());
         }
-        assertEquals(List.of(HASH, "io.energy.samples.CpuSample.main", "io.energy.samples.Samples.main"), frames);
+        assertEquals(List.of(HASH, "io.energy.samples.CpuSample.run", "io.energy.samples.Samples.run",
+                "io.energy.samples.Samples.main"), frames, "the call path, innermost frame first");
     }
 
     @Test
