@@ -93,7 +93,13 @@ public final class EnergySession {
                     return m != null && config.inGpuScope(m.className(), m.methodName());
                 }));
         live = LiveEventsFactory.create(config, AgentLog::problem);
-        long periodNanos = config.samplePeriod().toNanos();
+        boolean fineCounter = false;
+        for (Domain dom : domains) {
+            fineCounter |= !dom.estimated() && dom.grainNanos() <= 2_000_000L;
+        }
+        long periodNanos = config.samplePeriodFor(fineCounter).toNanos();
+        AgentLog.debug("sampling call paths every " + periodNanos / 1000 + " us"
+                + (config.samplePeriod().isZero() ? " (sample.period=auto)" : ""));
         long longCallTicks = config.longCall().isZero() ? 0
                 : Math.max(1, (config.longCall().toNanos() + periodNanos - 1) / periodNanos);
         EnergyBridge.start(config.maxDepth(), config.maxPaths(), (int) Math.min(Integer.MAX_VALUE, longCallTicks),
