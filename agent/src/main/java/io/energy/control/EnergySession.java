@@ -42,8 +42,7 @@ public final class EnergySession {
     private final AtomicLong internalErrors = new AtomicLong();
     private final List<String> notes = new ArrayList<>();
     private final long startEpochMillis = System.currentTimeMillis();
-    private final com.sun.management.ThreadMXBean threadBean =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private volatile com.sun.management.ThreadMXBean threadBean; // first used on the collector thread
     private PowerSource source;
     private EnergyLedger ledger;
     private Instrumenter instrumenter;
@@ -112,7 +111,6 @@ public final class EnergySession {
         });
         collector = new Collector(this, ledger, sampler, source, stat, periodNanos, config.interval().toNanos(),
                 config.flush().toNanos(), this::flushed);
-        collector.prime();
         nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.checkpoint().toNanos();
         collector.start();
@@ -150,6 +148,11 @@ public final class EnergySession {
     }
 
     long agentCpuNanos() {
+        com.sun.management.ThreadMXBean threadBean = this.threadBean;
+        if (threadBean == null) {
+            threadBean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            this.threadBean = threadBean;
+        }
         long n = 0;
         long c = collector == null ? -1 : collector.threadId();
         if (c >= 0) {

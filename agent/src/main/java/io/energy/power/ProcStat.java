@@ -13,7 +13,8 @@ import java.nio.file.Path;
 public final class ProcStat {
     private static final Path STAT = Path.of("/proc/stat");
     private static final long USER_HZ = 100; // fixed at 100 by the kernel's ABI for /proc/stat
-    private final com.sun.management.OperatingSystemMXBean os;
+    private volatile com.sun.management.OperatingSystemMXBean os;
+    private volatile boolean osResolved;
     private boolean statReadable = Files.isReadable(STAT);
     private final byte[] buffer = new byte[512]; // the cpu line comes first, well inside this
     private RandomAccessFile file;
@@ -21,8 +22,6 @@ public final class ProcStat {
     private long lastBusy = -1;
 
     public ProcStat() {
-        java.lang.management.OperatingSystemMXBean bean = ManagementFactory.getOperatingSystemMXBean();
-        os = bean instanceof com.sun.management.OperatingSystemMXBean b ? b : null;
     }
 
     /**
@@ -95,6 +94,13 @@ public final class ProcStat {
 
     /** CPU time of this process in nanoseconds, or -1 if the JVM cannot tell. */
     public long processCpuNanos() {
+        if (!osResolved) {
+            // Resolved on first use (the collector thread), not when the agent starts: the management
+            // beans' set-up would otherwise delay the application's main method.
+            java.lang.management.OperatingSystemMXBean bean = ManagementFactory.getOperatingSystemMXBean();
+            os = bean instanceof com.sun.management.OperatingSystemMXBean b ? b : null;
+            osResolved = true;
+        }
         return os == null ? -1 : os.getProcessCpuTime();
     }
 
