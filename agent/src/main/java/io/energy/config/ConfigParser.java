@@ -38,8 +38,8 @@ public final class ConfigParser {
         k.put("nvml.library", "NVML library name or path (default libnvidia-ml.so.1)");
         k.put("interval", "attribution interval, 10ms to 10s (default 100ms)");
         k.put("sample.period", "call-path sampling period, 100us to 100ms, or auto (default auto: 1ms with RAPL "
-                + "counters, 5ms with the estimated model or NVML alone, to keep the agent under 1% of a core where "
-                + "timer wake-ups are dear, as in VMs)");
+                + "counters, 10ms, the model's grain, with the estimated model or NVML alone, which keeps the agent "
+                + "under 1% of a core where timer wake-ups are dear, as in VMs)");
         k.put("checkpoint", "how often outputs are rewritten while running, 0 (off) or 1s to 24h (default 60s)");
         k.put("flush", "JFR MethodEnergy window, 100ms to 1h (default 1s)");
         k.put("long.call", "emit energy.MethodCall for calls at least this long, 0 (off) or 1ms to 1h (default 20ms)");

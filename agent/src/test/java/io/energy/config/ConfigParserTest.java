@@ -27,7 +27,7 @@ class ConfigParserTest {
         assertEquals(Duration.ofMillis(100), c.interval());
         assertEquals(Duration.ZERO, c.samplePeriod(), "auto");
         assertEquals(Duration.ofMillis(1), c.samplePeriodFor(true), "auto with a RAPL-grained counter");
-        assertEquals(Duration.ofMillis(5), c.samplePeriodFor(false), "auto with the estimated model");
+        assertEquals(Duration.ofMillis(10), c.samplePeriodFor(false), "auto with the estimated model");
         Config explicit = parse("sample.period=2ms");
         assertEquals(Duration.ofMillis(2), explicit.samplePeriodFor(true));
         assertEquals(Duration.ofMillis(2), explicit.samplePeriodFor(false));
