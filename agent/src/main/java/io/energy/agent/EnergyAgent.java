@@ -1,14 +1,17 @@
 package io.energy.agent;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.jar.JarFile;
 
 /**
@@ -77,10 +80,9 @@ public final class EnergyAgent {
             return coreLoader;
         }
         File jar = agentJar();
-        Path core = Files.createTempFile("energy-core-", ".jar");
-        core.toFile().deleteOnExit();
+        Path core;
         try (JarFile outer = new JarFile(jar); InputStream in = outer.getInputStream(outer.getEntry(CORE))) {
-            Files.copy(in, core, StandardCopyOption.REPLACE_EXISTING);
+            core = extract(in);
         }
         // Parent: the platform loader. The application's classes and libraries stay invisible to us, and
         // ours to them, so neither side's Jackson, JNA or Byte Buddy can clash with the other's.
@@ -93,6 +95,38 @@ public final class EnergyAgent {
         }
         coreLoader = loader;
         return coreLoader;
+    }
+
+    /**
+     * Copies the core jar to a new private file in the temporary directory. The core is stored, not
+     * deflated, in energy.jar, so this is a plain copy of a few megabytes. The name comes from the clock
+     * rather than {@link Files#createTempFile}, whose first use initialises {@code SecureRandom} and the
+     * security providers: tens of milliseconds on every JVM start. Creating with CREATE_NEW (O_EXCL) never
+     * follows a link someone else put there, and a clash just tries another name. Only the owner may read
+     * the file, as with createTempFile, and the permissions are set before anything is written.
+     */
+    private static Path extract(InputStream in) throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        long stamp = System.nanoTime();
+        for (int attempt = 0; ; attempt++) {
+            Path target = dir.resolve("energy-core-" + Long.toHexString(stamp + attempt) + ".jar");
+            OutputStream out;
+            try {
+                out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt < 100) {
+                    continue;
+                }
+                throw e;
+            }
+            target.toFile().deleteOnExit();
+            try (out) {
+                target.toFile().setReadable(false, false);
+                target.toFile().setReadable(true, true);
+                in.transferTo(out);
+            }
+            return target;
+        }
     }
 
     private static File agentJar() throws Exception {

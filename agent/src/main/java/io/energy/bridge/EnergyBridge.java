@@ -30,37 +30,52 @@ public final class EnergyBridge {
     private EnergyBridge() {
     }
 
+    /**
+     * Called first thing in every instrumented method. Never throws: the woven code has no handler for
+     * it, and the host's call must run as if we were not here (a failure leaves the path where it was).
+     *
+     * @return the path to restore on exit, or null when not recording
+     */
     public static PathNode enter(int methodId) {
         if (!enabled) {
             return null;
         }
-        ThreadContext ctx = contexts.get();
-        PathNode cur = ctx.currentPlain();
-        PathNode child = cur.lastChildId == methodId ? cur.lastChild : cur.childFor(methodId);
-        if (child == cur) {
-            ctx.callsBeyondDepth++; // beyond the depth cap: counted, and the path stays where it is
+        try {
+            ThreadContext ctx = contexts.get();
+            PathNode cur = ctx.currentPlain();
+            PathNode child = cur.lastChildId == methodId ? cur.lastChild : cur.childFor(methodId);
+            if (child == cur) {
+                ctx.callsBeyondDepth++; // beyond the depth cap: counted, and the path stays where it is
+                return cur;
+            }
+            child.calls++;
+            child.enterTick = tick;
+            ctx.moveTo(child);
             return cur;
+        } catch (Throwable t) {
+            return null;
         }
-        child.calls++;
-        child.enterTick = tick;
-        ctx.moveTo(child);
-        return cur;
     }
 
+    /** Called before every return and on every throwable leaving an instrumented method. Never throws. */
     public static void exit(PathNode previous) {
         if (previous == null) {
             return;
         }
-        ThreadContext ctx = previous.owner;
-        int threshold = longCallTicks;
-        if (threshold > 0) {
-            PathNode cur = ctx.currentPlain();
-            int ran = tick - cur.enterTick;
-            if (ran >= threshold && cur != previous) {
-                reportLongCall(cur, ran);
+        try {
+            ThreadContext ctx = previous.owner;
+            int threshold = longCallTicks;
+            if (threshold > 0) {
+                PathNode cur = ctx.currentPlain();
+                int ran = tick - cur.enterTick;
+                if (ran >= threshold && cur != previous) {
+                    reportLongCall(cur, ran);
+                }
             }
+            ctx.moveTo(previous);
+        } catch (Throwable ignored) {
+            // Nothing can be done on the application's thread; the collector still sees a consistent tree.
         }
-        ctx.moveTo(previous);
     }
 
     private static void reportLongCall(PathNode node, int ticks) {

@@ -38,7 +38,9 @@ public final class ConfigParser {
         k.put("rapl.root", "powercap directory (default /sys/class/powercap)");
         k.put("nvml.library", "NVML library name or path (default libnvidia-ml.so.1)");
         k.put("interval", "attribution interval, 10ms to 10s (default 100ms)");
-        k.put("sample.period", "call-path sampling period, 100us to 100ms (default 1ms)");
+        k.put("sample.period", "call-path sampling period, 100us to 100ms, or auto (default auto: 1ms with RAPL "
+                + "counters, 10ms, the model's grain, with the estimated model or NVML alone, which keeps the agent "
+                + "under 1% of a core where timer wake-ups are dear, as in VMs)");
         k.put("checkpoint", "how often outputs are rewritten while running, 0 (off) or 1s to 24h (default 60s)");
         k.put("flush", "JFR MethodEnergy window, 100ms to 1h (default 1s)");
         k.put("long.call", "emit energy.MethodCall for calls at least this long, 0 (off) or 1ms to 1h (default 20ms)");
@@ -144,7 +146,8 @@ public final class ConfigParser {
                 path("rapl.root", v.getOrDefault("rapl.root", "/sys/class/powercap")),
                 nonEmpty("nvml.library", v.getOrDefault("nvml.library", "libnvidia-ml.so.1")),
                 duration("interval", v.getOrDefault("interval", "100ms"), false, Duration.ofMillis(10), Duration.ofSeconds(10)),
-                duration("sample.period", v.getOrDefault("sample.period", "1ms"), false, Duration.ofNanos(100_000), Duration.ofMillis(100)),
+                "auto".equals(v.getOrDefault("sample.period", "auto").trim()) ? Duration.ZERO
+                        : duration("sample.period", v.get("sample.period"), false, Duration.ofNanos(100_000), Duration.ofMillis(100)),
                 duration("checkpoint", v.getOrDefault("checkpoint", "60s"), true, Duration.ofSeconds(1), Duration.ofHours(24)),
                 duration("flush", v.getOrDefault("flush", "1s"), false, Duration.ofMillis(100), Duration.ofHours(1)),
                 duration("long.call", v.getOrDefault("long.call", "20ms"), true, Duration.ofMillis(1), Duration.ofHours(1)),

@@ -4,8 +4,11 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -14,11 +17,17 @@ import java.util.jar.JarFile;
  * class loader. Defining them directly keeps class-data sharing on for the application's own classes:
  * appending a jar to the bootstrap search path makes HotSpot turn it off (and print a warning on the
  * application's stdout). Where direct definition is not possible, appending is the fallback.
+ *
+ * <p>The definition goes through the JDK's internal {@code Unsafe.defineClass}, reached by exporting its
+ * package to this loader's module with {@link Instrumentation#redefineModule} and calling it by plain
+ * reflection. Byte Buddy's class injector does the same but first generates a dispatcher class, which
+ * costs a third of a second of start-up on a small machine: too much for a step every launch takes.
  */
 public final class BridgeInstaller {
     /** Superinterfaces and field types first, so nothing is resolved before it is defined. */
     private static final String[] ORDER = {"io.energy.bridge.LongCallSink", "io.energy.bridge.PathNode",
             "io.energy.bridge.ThreadContext", "io.energy.bridge.EnergyBridge"};
+    private static final String UNSAFE_PACKAGE = "jdk.internal.misc";
 
     private BridgeInstaller() {
     }
@@ -55,22 +64,20 @@ public final class BridgeInstaller {
         return "appended";
     }
 
-    /**
-     * Defines the classes with the JDK's internal Unsafe, exported to us through Instrumentation (the JDK's
-     * own sanctioned way for agents). sun.misc.Unsafe is avoided: JDK 23+ warns on the application's stderr
-     * when it is used.
-     */
     private static void defineInBootstrap(Instrumentation inst, Map<String, byte[]> classes)
             throws ReflectiveOperationException {
         Module base = Object.class.getModule();
-        inst.redefineModule(base, java.util.Set.of(), Map.of("jdk.internal.misc",
-                java.util.Set.of(BridgeInstaller.class.getModule())), Map.of(), java.util.Set.of(), Map.of());
-        Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
-        Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
-        java.lang.reflect.Method define = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class,
-                int.class, ClassLoader.class, java.security.ProtectionDomain.class);
-        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
-            define.invoke(unsafe, e.getKey(), e.getValue(), 0, e.getValue().length, null, null);
+        Module self = BridgeInstaller.class.getModule();
+        if (!base.isExported(UNSAFE_PACKAGE, self)) {
+            inst.redefineModule(base, Set.of(), Map.of(UNSAFE_PACKAGE, Set.of(self)), Map.of(), Set.of(), Map.of());
+        }
+        Class<?> unsafeType = Class.forName(UNSAFE_PACKAGE + ".Unsafe");
+        Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
+        Method define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+                ClassLoader.class, ProtectionDomain.class);
+        for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+            byte[] bytes = c.getValue();
+            define.invoke(unsafe, c.getKey(), bytes, 0, bytes.length, null, null);
         }
     }
 

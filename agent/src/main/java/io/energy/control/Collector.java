@@ -34,7 +34,8 @@ final class Collector implements Runnable {
     private final long intervalNanos;
     private final long flushNanos;
     private final Hooks hooks;
-    private final com.sun.management.ThreadMXBean threads;
+    private com.sun.management.ThreadMXBean threads; // set by prime(), on the collector thread
+    private boolean primed;
     private final long[] energyNow;
     private final long[] energyLast;
     private final java.util.SplittableRandom jitter = new java.util.SplittableRandom();
@@ -58,20 +59,25 @@ final class Collector implements Runnable {
         this.intervalNanos = intervalNanos;
         this.flushNanos = flushNanos;
         this.hooks = hooks;
-        this.threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         int n = source.domains().size();
         this.energyNow = new long[n];
         this.energyLast = new long[n];
     }
 
-    /** Takes the first readings; called before the thread starts so the first interval is whole. */
-    void prime() {
+    /**
+     * Takes the first readings, first thing on the collector thread, so the first interval is whole. Not on
+     * the thread that starts the agent: the management beans' set-up is milliseconds the application would
+     * otherwise wait for before its main method runs.
+     */
+    private void prime() {
+        threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long now = System.nanoTime();
         source.read(now, energyLast);
         intervalStart = now;
         lastProcessCpu = stat.processCpuNanos();
         lastMachineBusy = stat.machineBusyNanos();
         nextFlush = now + flushNanos;
+        primed = true;
     }
 
     void start() {
@@ -83,6 +89,14 @@ final class Collector implements Runnable {
 
     @Override
     public void run() {
+        try {
+            synchronized (ledger) {
+                prime();
+            }
+        } catch (Throwable t) {
+            session.internalError("collector", t);
+            return;
+        }
         long next = System.nanoTime() + periodNanos;
         while (running) {
             long wait = next - System.nanoTime();
@@ -125,7 +139,7 @@ final class Collector implements Runnable {
 
     /** Attributes the time since the last interval. Collector thread, or the stopping thread after join. */
     void closeInterval(long now) {
-        if (now <= intervalStart) {
+        if (!primed || now <= intervalStart) {
             return;
         }
         FaultInjection.maybeFail("source");

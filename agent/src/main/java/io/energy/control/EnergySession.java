@@ -43,13 +43,11 @@ public final class EnergySession {
     private final Instrumentation inst;
     private final MethodRegistry registry = new MethodRegistry();
     private final ProcStat stat = new ProcStat();
-    private final com.sun.management.ThreadMXBean threadBean =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private final CallPathSampler sampler = new CallPathSampler(ctx -> threadBean.getThreadCpuTime(ctx.threadId));
+    private final CallPathSampler sampler = new CallPathSampler(ctx -> threads().getThreadCpuTime(ctx.threadId));
     private final AtomicLong internalErrors = new AtomicLong();
     private final List<String> notes = new ArrayList<>();
     private final long startEpochMillis = System.currentTimeMillis();
-    
+    private volatile com.sun.management.ThreadMXBean threadBean; // first used on the collector thread
     private PowerSource source;
     private EnergyLedger ledger;
     private Instrumenter instrumenter;
@@ -104,7 +102,13 @@ public final class EnergySession {
                     return m != null && config.inGpuScope(m.className(), m.methodName());
                 }));
         live = LiveEventsFactory.create(config, AgentLog::problem);
-        long periodNanos = config.samplePeriod().toNanos();
+        boolean fineCounter = false;
+        for (Domain dom : domains) {
+            fineCounter |= !dom.estimated() && dom.grainNanos() <= 2_000_000L;
+        }
+        long periodNanos = config.samplePeriodFor(fineCounter).toNanos();
+        AgentLog.debug("sampling call paths every " + periodNanos / 1000 + " us"
+                + (config.samplePeriod().isZero() ? " (sample.period=auto)" : ""));
         long longCallTicks = config.longCall().isZero() ? 0
                 : Math.max(1, (config.longCall().toNanos() + periodNanos - 1) / periodNanos);
         io.energy.bridge.LongCallSink sink = live.longCalls(registry);
@@ -124,7 +128,6 @@ public final class EnergySession {
         });
         collector = new Collector(this, ledger, sampler, source, stat, periodNanos, config.interval().toNanos(),
                 config.flush().toNanos(), this::flushed);
-        collector.prime();
         nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.checkpoint().toNanos();
         collector.start();
@@ -161,7 +164,18 @@ public final class EnergySession {
         }
     }
 
+    /** The thread MXBean, made on first use: on the collector thread, not before the application's main. */
+    private com.sun.management.ThreadMXBean threads() {
+        com.sun.management.ThreadMXBean bean = this.threadBean;
+        if (bean == null) {
+            bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            this.threadBean = bean;
+        }
+        return bean;
+    }
+
     long agentCpuNanos() {
+        com.sun.management.ThreadMXBean threadBean = threads();
         long n = 0;
         long c = collector == null ? -1 : collector.threadId();
         if (c >= 0) {

@@ -1,46 +1,39 @@
 package io.energy.instrument;
 
 import io.energy.config.Config;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isMethod;
-import static net.bytebuddy.matcher.ElementMatchers.isNative;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 /**
- * Installs the advice on the configured methods, and takes it out again. Matching looks at names only
- * (type-pool descriptions), so deciding never loads an application class. Classes already loaded are
- * retransformed in batches with a pause between them, because each retransformation stops the world.
+ * Installs the bridge calls in the configured methods, and takes them out again. Matching looks at names
+ * only, so deciding never loads an application class. Classes already loaded are retransformed in
+ * batches with a pause between them, because each retransformation stops the world.
+ *
+ * <p>The weaving is plain ASM ({@link EnergyTransformer}, {@link MethodWeaver}) rather than a bytecode
+ * framework's agent builder: the agent is on the start-up path of every JVM it is given to, and a
+ * framework's own start-up (over a thousand classes loaded and run cold before the first application
+ * class) cost about a second of CPU on a small machine.
  */
 public final class Instrumenter {
     private static final String[] IGNORED = {"java.", "javax.", "jdk.", "sun.", "com.sun.", "io.energy.agent.",
             "io.energy.bridge.", "io.energy.shaded.", "net.bytebuddy.", "com.fasterxml.jackson.", "com.sun.jna.",
             "org.openjdk.jmc.", "io.opentelemetry.javaagent.", "co.elastic.apm.agent.", "org.jacoco.agent."};
+    private static final int BATCH = 100;
+    private static final long PAUSE_MILLIS = 20;
 
     private final Config config;
     private final MethodRegistry registry;
     private final Consumer<String> log;
     private final Set<String> instrumentedTypes = ConcurrentHashMap.newKeySet();
     private final AtomicLong errors = new AtomicLong();
-    private ResettableClassFileTransformer transformer;
+    private EnergyTransformer transformer;
 
     public Instrumenter(Config config, MethodRegistry registry, Consumer<String> log) {
         this.config = config;
@@ -49,45 +42,17 @@ public final class Instrumenter {
     }
 
     public void install(Instrumentation inst) {
-        Advice advice = Advice.withCustomMapping()
-                .bind(MethodId.class, (Advice.OffsetMapping) (type, method, assigner, args, sort) ->
-                        Advice.OffsetMapping.Target.ForStackManipulation.of(
-                                registry.register(type.getName(), method.getInternalName(), method.getDescriptor())))
-                .to(MethodAdvice.class, ClassFileLocator.ForClassLoader.of(MethodAdvice.class.getClassLoader()));
-
-        ElementMatcher.Junction<TypeDescription> ignored = ElementMatchers.isSynthetic();
-        for (String prefix : IGNORED) {
-            ignored = ignored.or(nameStartsWith(prefix));
+        transformer = new EnergyTransformer(config, registry, log, IGNORED, instrumentedTypes, errors);
+        inst.addTransformer(transformer, true);
+        // At launch nothing of the application is loaded yet and this list is empty; on attach it is the
+        // application's classes that are already running.
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (candidate(c) && transformer.wants(c.getName()) && inst.isModifiableClass(c)) {
+                loaded.add(c);
+            }
         }
-        ElementMatcher<MethodDescription> methods = isMethod().and(not(isAbstract())).and(not(isNative()))
-                .and(not(isBridge()))
-                .and(m -> config.instruments(m.getDeclaringType().asErasure().getName(), m.getInternalName()));
-
-        transformer = new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(100))
-                .with(AgentBuilder.RedefinitionStrategy.Listener.Pausing.of(20, TimeUnit.MILLISECONDS))
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(AgentBuilder.TypeStrategy.Default.REBASE)
-                .with(new AgentBuilder.Listener.Adapter() {
-                    @Override
-                    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
-                                                 boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
-                        instrumentedTypes.add(type.getName());
-                    }
-
-                    @Override
-                    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
-                                        Throwable throwable) {
-                        errors.incrementAndGet();
-                        log.accept("could not instrument " + typeName + ": " + throwable);
-                    }
-                })
-                .ignore(ignored)
-                .type(t -> !t.isInterface() && !t.isAnnotation() && config.mayInstrumentClass(t.getName()))
-                .transform((builder, type, loader, module, domain) -> builder.visit(advice.on(methods)))
-                .installOn(inst);
+        retransform(inst, loaded);
     }
 
     /** Restores the original bytecode of every class we changed and stops changing new ones. */
@@ -95,10 +60,48 @@ public final class Instrumenter {
         if (transformer == null) {
             return true;
         }
-        boolean ok = transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION,
-                AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(100),
-                AgentBuilder.RedefinitionStrategy.Listener.Pausing.of(20, TimeUnit.MILLISECONDS));
+        inst.removeTransformer(transformer);
         transformer = null;
+        List<Class<?>> changed = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (candidate(c) && instrumentedTypes.contains(c.getName()) && inst.isModifiableClass(c)) {
+                changed.add(c);
+            }
+        }
+        return retransform(inst, changed);
+    }
+
+    private static boolean candidate(Class<?> c) {
+        return !c.isArray() && !c.isPrimitive() && !c.isHidden() && !c.isInterface() && !c.isSynthetic();
+    }
+
+    /** Retransforms in batches; a batch that fails is retried class by class so one bad class costs only itself. */
+    private boolean retransform(Instrumentation inst, List<Class<?>> classes) {
+        boolean ok = true;
+        for (int from = 0; from < classes.size(); from += BATCH) {
+            List<Class<?>> batch = classes.subList(from, Math.min(classes.size(), from + BATCH));
+            try {
+                inst.retransformClasses(batch.toArray(new Class<?>[0]));
+            } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+                for (Class<?> c : batch) {
+                    try {
+                        inst.retransformClasses(c);
+                    } catch (UnmodifiableClassException | RuntimeException | LinkageError e1) {
+                        ok = false;
+                        errors.incrementAndGet();
+                        log.accept("could not retransform " + c.getName() + ": " + e1);
+                    }
+                }
+            }
+            if (from + BATCH < classes.size()) {
+                try {
+                    Thread.sleep(PAUSE_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
         return ok;
     }
 

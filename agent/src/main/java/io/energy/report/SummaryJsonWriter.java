@@ -1,13 +1,7 @@
 package io.energy.report;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.JsonFactory;
-
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Instant;
 
 /**
  * {@code energy-summary.json}: the stable, versioned summary (schema in docs/formats.md). Joules are
@@ -15,9 +9,6 @@ import java.time.Instant;
  * up to the measured total.
  */
 public final class SummaryJsonWriter implements ProfileWriter {
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
-
     @Override
     public String fileName() {
         return "energy-summary.json";
@@ -25,12 +16,11 @@ public final class SummaryJsonWriter implements ProfileWriter {
 
     @Override
     public void write(EnergyProfile p, OutputStream out) throws IOException {
-        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-            g.useDefaultPrettyPrinter();
+        try (JsonOut g = new JsonOut(out)) {
             g.writeStartObject();
             g.writeNumberField("schemaVersion", p.schemaVersion());
             g.writeStringField("agentVersion", p.agentVersion());
-            g.writeStringField("start", Instant.ofEpochMilli(p.startEpochMillis()).toString());
+            g.writeStringField("start", JsonOut.isoInstant(p.startEpochMillis()));
             g.writeNumberField("durationSeconds", p.durationNanos() / 1e9);
             g.writeStringField("source", p.source());
             g.writeBooleanField("estimated", p.estimated());
@@ -99,7 +89,7 @@ public final class SummaryJsonWriter implements ProfileWriter {
         }
     }
 
-    private static void writeStats(JsonGenerator g, EnergyProfile p, MethodStats m, long total) throws IOException {
+    private static void writeStats(JsonOut g, EnergyProfile p, MethodStats m, long total) throws IOException {
         g.writeStartObject();
         g.writeStringField("name", m.name());
         g.writeNumberField("calls", m.calls());
@@ -121,7 +111,7 @@ public final class SummaryJsonWriter implements ProfileWriter {
         g.writeEndObject();
     }
 
-    private static void writeNode(JsonGenerator g, EnergyProfile p, EnergyProfile.Node n) throws IOException {
+    private static void writeNode(JsonOut g, EnergyProfile p, EnergyProfile.Node n) throws IOException {
         g.writeStartObject();
         g.writeStringField("name", n.name());
         g.writeStringField("kind", n.kind().name().toLowerCase(java.util.Locale.ROOT));

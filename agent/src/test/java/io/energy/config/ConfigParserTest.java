@@ -25,7 +25,13 @@ class ConfigParserTest {
         assertEquals(Path.of("energy-out"), c.out());
         assertEquals(Config.Source.AUTO, c.source());
         assertEquals(Duration.ofMillis(100), c.interval());
-        assertEquals(Duration.ofMillis(1), c.samplePeriod());
+        assertEquals(Duration.ZERO, c.samplePeriod(), "auto");
+        assertEquals(Duration.ofMillis(1), c.samplePeriodFor(true), "auto with a RAPL-grained counter");
+        assertEquals(Duration.ofMillis(10), c.samplePeriodFor(false), "auto with the estimated model");
+        Config explicit = parse("sample.period=2ms");
+        assertEquals(Duration.ofMillis(2), explicit.samplePeriodFor(true));
+        assertEquals(Duration.ofMillis(2), explicit.samplePeriodFor(false));
+        assertEquals(Duration.ZERO, parse("sample.period=auto").samplePeriod());
         assertEquals(Duration.ofSeconds(60), c.checkpoint());
         assertTrue(c.include().isEmpty());
     }

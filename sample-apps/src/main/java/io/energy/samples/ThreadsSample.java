@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code threads [seconds] [workers=N]}: a worker pool running tasks of different intensity at the same
+ * {@code threads [seconds] [workers=N] [tasks=N]}: a worker pool running tasks of different intensity at the same
  * time, plus one thread that is alive for the whole run but almost never on a CPU.
  *
  * <p>Each pool worker takes tasks from one shared sequence: every {@value #CRUNCH_EVERY}th task is
@@ -52,12 +53,15 @@ public final class ThreadsSample {
 
     /** Runs the sample and returns its exit code (tests call this in-process). */
     public static int run(String[] args, PrintStream out) throws Exception {
-        Args parsed = new Args("threads", args).allow("seconds", "workers").maxPositional(1);
+        Args parsed = new Args("threads", args).allow("seconds", "workers", "tasks").maxPositional(1);
         double seconds = parsed.seconds(0, 3.0);
         int workers = (int) parsed.option("workers", 4, 1, 256);
-        Result result = runFor((long) (seconds * 1e9), workers);
+        long tasks = parsed.option("tasks", 0, 0, 1_000_000_000L);
+        long start = System.nanoTime();
+        Result result = tasks > 0 ? runTasks(tasks, workers) : runFor((long) (seconds * 1e9), workers);
+        double took = tasks > 0 ? (System.nanoTime() - start) / 1e9 : seconds;
         out.println("threads sample: " + workers + " workers, " + result.crunches + " crunch, " + result.lights
-                + " light, " + result.events + " events in " + String.format(Locale.ROOT, "%.1f", seconds)
+                + " light, " + result.events + " events in " + String.format(Locale.ROOT, "%.1f", took)
                 + " s, checksum " + Long.toHexString(result.checksum));
         return 0;
     }
@@ -72,7 +76,19 @@ public final class ThreadsSample {
      * methods always appear in a profile.
      */
     static Result runFor(long nanos, int workers) throws Exception {
-        long end = System.nanoTime() + nanos;
+        return runWork(System.nanoTime() + nanos, Long.MAX_VALUE, workers);
+    }
+
+    /**
+     * Fixed work instead of a fixed time: exactly {@code tasks} tasks (the same mix of crunch and light),
+     * however long they take, so that runs with and without a profiler can be timed against each other.
+     */
+    static Result runTasks(long tasks, int workers) throws Exception {
+        return runWork(System.nanoTime() + (1L << 62), tasks, workers);
+    }
+
+    private static Result runWork(long end, long taskLimit, int workers) throws Exception {
+        boolean fixedWork = taskLimit != Long.MAX_VALUE;
         AtomicLong taskSequence = new AtomicLong();
         AtomicLong crunches = new AtomicLong();
         AtomicLong lights = new AtomicLong();
@@ -90,12 +106,16 @@ public final class ThreadsSample {
         waiter.start();
 
         ExecutorService pool = Executors.newFixedThreadPool(workers, named("worker"));
+        CountDownLatch workersLeft = new CountDownLatch(workers);
         try {
             List<Future<?>> loops = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 loops.add(pool.submit(() -> {
                     do {
                         long task = taskSequence.getAndIncrement();
+                        if (task >= taskLimit) {
+                            break;
+                        }
                         if (task % CRUNCH_EVERY == 0) {
                             checksum.addAndGet(crunch(task));
                             crunches.incrementAndGet();
@@ -103,7 +123,8 @@ public final class ThreadsSample {
                             checksum.addAndGet(light(task));
                             lights.incrementAndGet();
                         }
-                    } while (System.nanoTime() < end);
+                    } while (fixedWork || System.nanoTime() < end);
+                    workersLeft.countDown();
                     return null;
                 }));
             }
@@ -112,7 +133,9 @@ public final class ThreadsSample {
             do {
                 events.put(sent++);
                 long sleep = Math.min(EVENT_PERIOD_MILLIS, Math.max(0, (end - System.nanoTime()) / 1_000_000));
-                Thread.sleep(sleep);
+                if (workersLeft.await(sleep, TimeUnit.MILLISECONDS) && fixedWork) {
+                    break; // the work is done: end now, not at the next period
+                }
             } while (System.nanoTime() < end);
             events.put(-1L); // stop marker: wakes the waiter at once instead of at its next timeout
             for (Future<?> loop : loops) {

@@ -1,0 +1,134 @@
+package io.energy.instrument;
+
+import io.energy.config.Config;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The class file transformer: decides on names alone (the class being defined is never loaded or
+ * resolved to decide), then weaves the bridge calls into the matching methods with plain ASM.
+ *
+ * <p>Most classes are rejected by a string prefix test and one pattern match, so the cost for the
+ * thousands of classes a JVM loads is a few microseconds each. Matching classes are read twice: once to
+ * learn each method's {@code max_locals} (the woven local goes just past them), once to write.
+ */
+final class EnergyTransformer implements ClassFileTransformer {
+    private static final int API = Opcodes.ASM9;
+    private static final ClassLoader OWN_LOADER = EnergyTransformer.class.getClassLoader();
+
+    private final Config config;
+    private final MethodRegistry registry;
+    private final Consumer<String> log;
+    private final String[] ignored;
+    private final Set<String> instrumentedTypes;
+    private final AtomicLong errors;
+
+    EnergyTransformer(Config config, MethodRegistry registry, Consumer<String> log, String[] ignoredPrefixes,
+                      Set<String> instrumentedTypes, AtomicLong errors) {
+        this.config = config;
+        this.registry = registry;
+        this.log = log;
+        this.ignored = ignoredPrefixes.clone();
+        this.instrumentedTypes = instrumentedTypes;
+        this.errors = errors;
+    }
+
+    /** Whether a class of this binary name could be instrumented: the name-only part of the decision. */
+    boolean wants(String className) {
+        for (String prefix : ignored) {
+            if (className.startsWith(prefix)) {
+                return false;
+            }
+        }
+        return !className.endsWith("module-info") && !className.endsWith("package-info")
+                && config.mayInstrumentClass(className);
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
+                            byte[] bytes) {
+        if (internalName == null || bytes == null || (loader != null && loader == OWN_LOADER)) {
+            return null;
+        }
+        String className = internalName.replace('/', '.');
+        if (!wants(className)) {
+            return null;
+        }
+        try {
+            byte[] woven = weave(className, bytes);
+            if (woven != null) {
+                instrumentedTypes.add(className);
+            }
+            return woven;
+        } catch (Throwable t) {
+            errors.incrementAndGet();
+            log.accept("could not instrument " + className + ": " + t);
+            return null; // the class loads unchanged
+        }
+    }
+
+    /** The woven class, or null when no method of it is to be measured. */
+    byte[] weave(String className, byte[] bytes) {
+        ClassReader reader = new ClassReader(bytes);
+        int access = reader.getAccess();
+        if ((access & (Opcodes.ACC_INTERFACE | Opcodes.ACC_ANNOTATION | Opcodes.ACC_SYNTHETIC
+                | Opcodes.ACC_MODULE)) != 0) {
+            return null;
+        }
+        Map<String, Integer> maxLocals = new HashMap<>();
+        reader.accept(new ClassVisitor(API) {
+            @Override
+            public MethodVisitor visitMethod(int acc, String name, String desc, String sig, String[] exceptions) {
+                if (!measured(className, acc, name)) {
+                    return null;
+                }
+                return new MethodVisitor(API) {
+                    @Override
+                    public void visitMaxs(int maxStack, int locals) {
+                        maxLocals.put(name + desc, locals);
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        if (maxLocals.isEmpty()) {
+            return null;
+        }
+        boolean frames = (reader.readUnsignedShort(6) & 0xFFFF) >= Opcodes.V1_7;
+        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        reader.accept(new ClassVisitor(API, writer) {
+            @Override
+            public MethodVisitor visitMethod(int acc, String name, String desc, String sig, String[] exceptions) {
+                MethodVisitor next = super.visitMethod(acc, name, desc, sig, exceptions);
+                Integer slot = measured(className, acc, name) ? maxLocals.get(name + desc) : null;
+                if (slot == null) {
+                    return next;
+                }
+                int id = registry.register(className, name, desc);
+                return new MethodWeaver(API, next, id, slot, frames);
+            }
+        }, ClassReader.EXPAND_FRAMES);
+        return writer.toByteArray();
+    }
+
+    /** Methods with code that the configuration names; constructors and initialisers stay as they are. */
+    private boolean measured(String className, int access, String name) {
+        if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) != 0) {
+            return false;
+        }
+        if (name.equals("<init>") || name.equals("<clinit>")) {
+            return false;
+        }
+        return config.instruments(className, name);
+    }
+}
