@@ -59,14 +59,19 @@ public final class CallPathSampler {
         this.cpuNow = cpuNow;
     }
 
-    /** Takes one sample of every known thread. Collector thread only. */
-    public void sample() {
+    /** Takes in the threads that made their first instrumented call since the last look. */
+    private void adoptNewThreads() {
         for (ThreadContext c; (c = EnergyBridge.pollNewContext()) != null; ) {
             c.ledgerState = new ThreadState();
             c.lastCpuNanos = cpuNow.applyAsLong(c);
             contexts.add(c);
             threadsSeen++;
         }
+    }
+
+    /** Takes one sample of every known thread. Collector thread only. */
+    public void sample() {
+        adoptNewThreads();
         for (int i = 0, n = contexts.size(); i < n; i++) {
             ThreadContext ctx = contexts.get(i);
             ThreadState state = (ThreadState) ctx.ledgerState;
@@ -148,6 +153,8 @@ public final class CallPathSampler {
 
     /** Moves call counts from the application threads' trees to the ledger; forgets ended threads. */
     public void syncCalls(EnergyLedger ledger) {
+        // A thread may have started, called and ended since the last tick (at stop, say): its calls count too.
+        adoptNewThreads();
         for (Iterator<ThreadContext> it = contexts.iterator(); it.hasNext(); ) {
             ThreadContext ctx = it.next();
             sync(ledger, ctx.root);

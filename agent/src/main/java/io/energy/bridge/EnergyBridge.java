@@ -45,7 +45,11 @@ public final class EnergyBridge {
             PathNode cur = ctx.currentPlain();
             PathNode child = cur.lastChildId == methodId ? cur.lastChild : cur.childFor(methodId);
             if (child == cur) {
-                ctx.callsBeyondDepth++; // beyond the depth cap: counted, and the path stays where it is
+                // Beyond the depth cap (counted; the path stays where it is), or nested inside the
+                // "(other paths)" node, whose calls the path cap already counts.
+                if (cur != ctx.otherPaths) {
+                    ctx.callsBeyondDepth++;
+                }
                 return cur;
             }
             child.calls++;

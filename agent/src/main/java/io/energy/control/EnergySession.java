@@ -101,7 +101,6 @@ public final class EnergySession {
                     MethodRegistry.MethodInfo m = registry.info(id);
                     return m != null && config.inGpuScope(m.className(), m.methodName());
                 }));
-        live = LiveEventsFactory.create(config, AgentLog::problem);
         boolean fineCounter = false;
         for (Domain dom : domains) {
             fineCounter |= !dom.estimated() && dom.grainNanos() <= 2_000_000L;
@@ -109,6 +108,7 @@ public final class EnergySession {
         long periodNanos = config.samplePeriodFor(fineCounter).toNanos();
         AgentLog.debug("sampling call paths every " + periodNanos / 1000 + " us"
                 + (config.samplePeriod().isZero() ? " (sample.period=auto)" : ""));
+        live = LiveEventsFactory.create(config, periodNanos, AgentLog::problem);
         long longCallTicks = config.longCall().isZero() ? 0
                 : Math.max(1, (config.longCall().toNanos() + periodNanos - 1) / periodNanos);
         io.energy.bridge.LongCallSink sink = live.longCalls(registry);

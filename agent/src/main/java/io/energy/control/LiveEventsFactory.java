@@ -12,6 +12,11 @@ final class LiveEventsFactory {
     }
 
     static LiveEvents create(Config config, Consumer<String> log) {
+        return create(config, config.samplePeriodFor(false).toNanos(), log);
+    }
+
+    /** @param samplePeriodNanos the period the session samples at: long calls are measured in its ticks */
+    static LiveEvents create(Config config, long samplePeriodNanos, Consumer<String> log) {
         if (!config.jfr()) {
             if (config.jfrRecord()) {
                 log.accept("jfr.record=true has no effect with jfr=false: no energy events are emitted");
@@ -24,7 +29,7 @@ final class LiveEventsFactory {
             return LiveEvents.NONE;
         }
         try {
-            return JfrLiveEvents.create(config, log);
+            return JfrLiveEvents.create(config, samplePeriodNanos, log);
         } catch (Throwable t) {
             log.accept("live JFR events are off: " + t);
             return LiveEvents.NONE;

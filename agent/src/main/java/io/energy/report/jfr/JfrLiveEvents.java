@@ -87,7 +87,12 @@ public final class JfrLiveEvents implements LiveEvents {
 
     /** The live events for a configuration, with the agent's own recording started if jfr.record is set. */
     public static JfrLiveEvents create(Config config, Consumer<String> log) {
-        JfrLiveEvents live = new JfrLiveEvents(config.samplePeriod().toNanos(), log);
+        return create(config, config.samplePeriodFor(false).toNanos(), log);
+    }
+
+    /** As above, with the sample period the session actually uses (sample.period=auto depends on the source). */
+    public static JfrLiveEvents create(Config config, long samplePeriodNanos, Consumer<String> log) {
+        JfrLiveEvents live = new JfrLiveEvents(samplePeriodNanos, log);
         if (config.jfrRecord()) {
             live.startRecording(config.out().resolve(LIVE_FILE));
         }
