@@ -1,15 +1,10 @@
 package io.energy.report;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -21,8 +16,6 @@ import java.util.Locale;
 public final class HtmlReportWriter implements ProfileWriter {
     static final String TEMPLATE = "energy-report.html";
     static final String PLACEHOLDER = "__ENERGY_DATA__";
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
 
     @Override
     public String fileName() {
@@ -67,12 +60,12 @@ public final class HtmlReportWriter implements ProfileWriter {
     }
 
     static String json(EnergyProfile p) throws IOException {
-        StringWriter s = new StringWriter();
-        try (JsonGenerator g = FACTORY.createGenerator(s)) {
+        java.io.ByteArrayOutputStream s = new java.io.ByteArrayOutputStream(1 << 16);
+        try (JsonOut g = new JsonOut(s)) {
             g.writeStartObject();
             g.writeNumberField("schemaVersion", p.schemaVersion());
             g.writeStringField("agentVersion", p.agentVersion());
-            g.writeStringField("start", Instant.ofEpochMilli(p.startEpochMillis()).toString());
+            g.writeStringField("start", JsonOut.isoInstant(p.startEpochMillis()));
             g.writeNumberField("durationSeconds", p.durationNanos() / 1e9);
             g.writeStringField("source", p.source());
             g.writeBooleanField("estimated", p.estimated());
@@ -120,24 +113,13 @@ public final class HtmlReportWriter implements ProfileWriter {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            EnergyProfile.Health h = p.health();
-            g.writeObjectFieldStart("health");
-            g.writeNumberField("pathsOverCap", h.pathsOverCap());
-            g.writeNumberField("callsBeyondDepth", h.callsBeyondDepth());
-            g.writeNumberField("sourceAnomalies", h.anomalies());
-            g.writeNumberField("agentCpuMs", h.agentCpuNanos() / 1e6);
-            g.writeNumberField("sourceReadCpuMs", h.sourceReadNanos() / 1e6);
-            g.writeNumberField("processCpuMs", h.processCpuNanos() / 1e6);
-            g.writeNumberField("instrumentedMethods", h.instrumentedMethods());
-            g.writeNumberField("threads", h.threads());
-            g.writeNumberField("callPaths", h.pathNodes());
-            g.writeEndObject();
+            ProfileJson.writeHealth(g, p.health());
             g.writeEndObject();
         }
-        return s.toString();
+        return s.toString(StandardCharsets.UTF_8);
     }
 
-    private static void writeNode(JsonGenerator g, EnergyProfile.Node n) throws IOException {
+    private static void writeNode(JsonOut g, EnergyProfile.Node n) throws IOException {
         g.writeStartObject();
         g.writeStringField("name", n.name());
         g.writeStringField("kind", n.kind().name().toLowerCase(Locale.ROOT));
@@ -158,7 +140,7 @@ public final class HtmlReportWriter implements ProfileWriter {
     }
 
     /** Column-wise (one array per field) so a long run's thousands of points stay compact. */
-    private static void writeTimeline(JsonGenerator g, EnergyProfile p) throws IOException {
+    private static void writeTimeline(JsonOut g, EnergyProfile p) throws IOException {
         int nd = p.domains().size();
         g.writeObjectFieldStart("timeline");
         g.writeArrayFieldStart("startSeconds");

@@ -100,6 +100,35 @@ public final class JsonOut implements Closeable {
         }
     }
 
+    public void writeNull() throws IOException {
+        valuePrefix();
+        w.write("null");
+    }
+
+    public void writeArray(int[] values, int offset, int length) throws IOException {
+        writeStartArray();
+        for (int i = offset; i < offset + length; i++) {
+            writeNumber(values[i]);
+        }
+        writeEndArray();
+    }
+
+    public void writeArray(long[] values, int offset, int length) throws IOException {
+        writeStartArray();
+        for (int i = offset; i < offset + length; i++) {
+            writeNumber(values[i]);
+        }
+        writeEndArray();
+    }
+
+    public void writeArray(double[] values, int offset, int length) throws IOException {
+        writeStartArray();
+        for (int i = offset; i < offset + length; i++) {
+            writeNumber(values[i]);
+        }
+        writeEndArray();
+    }
+
     public void writeBoolean(boolean value) throws IOException {
         valuePrefix();
         w.write(value ? "true" : "false");

@@ -1,12 +1,8 @@
 package io.energy.report;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +20,6 @@ import java.util.Map;
  */
 public final class SpeedscopeWriter implements ProfileWriter {
     static final String SCHEMA = "https://www.speedscope.app/file-format-schema.json";
-    private static final JsonFactory FACTORY = new JsonFactory();
 
     @Override
     public String fileName() {
@@ -38,7 +33,7 @@ public final class SpeedscopeWriter implements ProfileWriter {
         List<long[]> selfNanoJoules = new ArrayList<>();
         collect(p.root(), new int[0], frames, stacks, selfNanoJoules);
 
-        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonOut g = new JsonOut(out)) {
             g.writeStartObject();
             g.writeStringField("$schema", SCHEMA);
             g.writeObjectFieldStart("shared");
@@ -59,7 +54,7 @@ public final class SpeedscopeWriter implements ProfileWriter {
                 writeProfile(g, name, stacks, selfNanoJoules, d);
             }
             g.writeEndArray();
-            g.writeStringField("name", "energy " + p.source() + " " + Instant.ofEpochMilli(p.startEpochMillis()));
+            g.writeStringField("name", "energy " + p.source() + " " + JsonOut.isoInstant(p.startEpochMillis()));
             g.writeNumberField("activeProfileIndex", 0);
             g.writeStringField("exporter", "energy " + p.agentVersion());
             g.writeEndObject();
@@ -67,7 +62,7 @@ public final class SpeedscopeWriter implements ProfileWriter {
     }
 
     /** Writes one profile: domain {@code d}, or every domain added together when {@code d < 0}. */
-    private static void writeProfile(JsonGenerator g, String name, List<int[]> stacks, List<long[]> self, int d)
+    private static void writeProfile(JsonOut g, String name, List<int[]> stacks, List<long[]> self, int d)
             throws IOException {
         List<Integer> kept = new ArrayList<>();
         long totalNanoJoules = 0;

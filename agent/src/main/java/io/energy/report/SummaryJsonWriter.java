@@ -68,18 +68,7 @@ public final class SummaryJsonWriter implements ProfileWriter {
             g.writeEndArray();
             g.writeFieldName("callTree");
             writeNode(g, p, p.root());
-            EnergyProfile.Health h = p.health();
-            g.writeObjectFieldStart("health");
-            g.writeNumberField("pathsOverCap", h.pathsOverCap());
-            g.writeNumberField("callsBeyondDepth", h.callsBeyondDepth());
-            g.writeNumberField("sourceAnomalies", h.anomalies());
-            g.writeNumberField("agentCpuMs", h.agentCpuNanos() / 1e6);
-            g.writeNumberField("sourceReadCpuMs", h.sourceReadNanos() / 1e6);
-            g.writeNumberField("processCpuMs", h.processCpuNanos() / 1e6);
-            g.writeNumberField("instrumentedMethods", h.instrumentedMethods());
-            g.writeNumberField("threads", h.threads());
-            g.writeNumberField("callPaths", h.pathNodes());
-            g.writeEndObject();
+            ProfileJson.writeHealth(g, p.health());
             g.writeArrayFieldStart("notes");
             for (String n : p.notes()) {
                 g.writeString(n);

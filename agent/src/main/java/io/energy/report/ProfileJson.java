@@ -1,0 +1,24 @@
+package io.energy.report;
+
+import java.io.IOException;
+
+/** JSON pieces that more than one file carries, written the same way everywhere. */
+final class ProfileJson {
+    private ProfileJson() {
+    }
+
+    /** The run's health: what was capped, anomalous, and what observing cost. */
+    static void writeHealth(JsonOut g, EnergyProfile.Health h) throws IOException {
+        g.writeObjectFieldStart("health");
+        g.writeNumberField("pathsOverCap", h.pathsOverCap());
+        g.writeNumberField("callsBeyondDepth", h.callsBeyondDepth());
+        g.writeNumberField("sourceAnomalies", h.anomalies());
+        g.writeNumberField("agentCpuMs", h.agentCpuNanos() / 1e6);
+        g.writeNumberField("sourceReadCpuMs", h.sourceReadNanos() / 1e6);
+        g.writeNumberField("processCpuMs", h.processCpuNanos() / 1e6);
+        g.writeNumberField("instrumentedMethods", h.instrumentedMethods());
+        g.writeNumberField("threads", h.threads());
+        g.writeNumberField("callPaths", h.pathNodes());
+        g.writeEndObject();
+    }
+}
