@@ -42,7 +42,7 @@ public final class HtmlReportWriter implements ProfileWriter {
     /**
      * Makes JSON safe inside a script element: a method name may contain {@code </script>} or {@code <!--}.
      * In JSON, {@code <}, {@code >} and {@code &} can only occur inside strings, where their
-     * {@code \}{@code uXXXX} escapes mean the same, so the data is unchanged and the HTML parser never
+     * {@code \u003c}-style escapes mean the same, so the data is unchanged and the HTML parser never
      * sees markup.
      */
     static String embeddable(String json) {
@@ -63,12 +63,7 @@ public final class HtmlReportWriter implements ProfileWriter {
         java.io.ByteArrayOutputStream s = new java.io.ByteArrayOutputStream(1 << 16);
         try (JsonOut g = new JsonOut(s)) {
             g.writeStartObject();
-            g.writeNumberField("schemaVersion", p.schemaVersion());
-            g.writeStringField("agentVersion", p.agentVersion());
-            g.writeStringField("start", JsonOut.isoInstant(p.startEpochMillis()));
-            g.writeNumberField("durationSeconds", p.durationNanos() / 1e9);
-            g.writeStringField("source", p.source());
-            g.writeBooleanField("estimated", p.estimated());
+            ProfileJson.writeRun(g, p);
             g.writeNumberField("totalNanoJoules", p.totalAllDomains());
             g.writeArrayFieldStart("notes");
             for (String n : p.notes()) {

@@ -7,6 +7,16 @@ final class ProfileJson {
     private ProfileJson() {
     }
 
+    /** Which run this is: schema, agent, when, how long, from which source, estimated or not. */
+    static void writeRun(JsonOut g, EnergyProfile p) throws IOException {
+        g.writeNumberField("schemaVersion", p.schemaVersion());
+        g.writeStringField("agentVersion", p.agentVersion());
+        g.writeStringField("start", JsonOut.isoInstant(p.startEpochMillis()));
+        g.writeNumberField("durationSeconds", p.durationNanos() / 1e9);
+        g.writeStringField("source", p.source());
+        g.writeBooleanField("estimated", p.estimated());
+    }
+
     /** The run's health: what was capped, anomalous, and what observing cost. */
     static void writeHealth(JsonOut g, EnergyProfile.Health h) throws IOException {
         g.writeObjectFieldStart("health");

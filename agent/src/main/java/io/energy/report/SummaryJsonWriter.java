@@ -18,12 +18,7 @@ public final class SummaryJsonWriter implements ProfileWriter {
     public void write(EnergyProfile p, OutputStream out) throws IOException {
         try (JsonOut g = new JsonOut(out)) {
             g.writeStartObject();
-            g.writeNumberField("schemaVersion", p.schemaVersion());
-            g.writeStringField("agentVersion", p.agentVersion());
-            g.writeStringField("start", JsonOut.isoInstant(p.startEpochMillis()));
-            g.writeNumberField("durationSeconds", p.durationNanos() / 1e9);
-            g.writeStringField("source", p.source());
-            g.writeBooleanField("estimated", p.estimated());
+            ProfileJson.writeRun(g, p);
             g.writeStringField("unit", "J");
             long total = 0;
             g.writeArrayFieldStart("domains");

@@ -56,6 +56,16 @@ class AccuracySuiteTest {
         return out;
     }
 
+    /** A pool with a heavy and a light worker, one that alternates two tasks, and a thread that mostly waits. */
+    private static List<Simulation.SimThread> fourThreads(long ms) {
+        List<Simulation.SimThread> ts = new ArrayList<>();
+        ts.add(new Simulation.SimThread("w1", List.of(ph(0, ms, 1.0, "app.Pool.run", "app.Task.crunch"))));
+        ts.add(new Simulation.SimThread("w2", List.of(ph(0, ms, 0.5, "app.Pool.run", "app.Task.light"))));
+        ts.add(new Simulation.SimThread("w3", alternate(ms, 50, "app.Task.parse", 1.0, "app.Task.encode", 0.8)));
+        ts.add(new Simulation.SimThread("sleeper", List.of(ph(0, ms, 0.02, "app.Events.waitForEvents"))));
+        return ts;
+    }
+
     private void check(String name, Simulation sim, boolean longMethods) throws Exception {
         Simulation.Outcome o = sim.run();
         conservationCases++;
@@ -152,12 +162,7 @@ class AccuracySuiteTest {
 
     @Test
     void threadsWithDifferentIntensityGetTheirOwnCpuShare() throws Exception {
-        List<Simulation.SimThread> ts = new ArrayList<>();
-        ts.add(new Simulation.SimThread("w1", List.of(ph(0, 3000, 1.0, "app.Pool.run", "app.Task.crunch"))));
-        ts.add(new Simulation.SimThread("w2", List.of(ph(0, 3000, 0.5, "app.Pool.run", "app.Task.light"))));
-        ts.add(new Simulation.SimThread("w3", alternate(3000, 50, "app.Task.parse", 1.0, "app.Task.encode", 0.8)));
-        ts.add(new Simulation.SimThread("sleeper", List.of(ph(0, 3000, 0.02, "app.Events.waitForEvents"))));
-        check("four threads, one mostly blocked", new Simulation(ts, 0, TICK, INTERVAL, false), true);
+        check("four threads, one mostly blocked", new Simulation(fourThreads(3000), 0, TICK, INTERVAL, false), true);
     }
 
     @Test
@@ -189,12 +194,8 @@ class AccuracySuiteTest {
         long tick = 10_000;
         check("10 ms sampling: single thread, two long methods", new Simulation(List.of(new Simulation.SimThread("main",
                 alternate(6000, 250, "app.Work.hash", 1.0, "app.Work.sort", 0.6))), 0, tick, INTERVAL, false), true);
-        List<Simulation.SimThread> ts = new ArrayList<>();
-        ts.add(new Simulation.SimThread("w1", List.of(ph(0, 6000, 1.0, "app.Pool.run", "app.Task.crunch"))));
-        ts.add(new Simulation.SimThread("w2", List.of(ph(0, 6000, 0.5, "app.Pool.run", "app.Task.light"))));
-        ts.add(new Simulation.SimThread("w3", alternate(6000, 50, "app.Task.parse", 1.0, "app.Task.encode", 0.8)));
-        ts.add(new Simulation.SimThread("sleeper", List.of(ph(0, 6000, 0.02, "app.Events.waitForEvents"))));
-        check("10 ms sampling: four threads, one mostly blocked", new Simulation(ts, 0, tick, INTERVAL, false), true);
+        check("10 ms sampling: four threads, one mostly blocked", new Simulation(fourThreads(6000), 0, tick, INTERVAL,
+                false), true);
         check("10 ms sampling: short methods (0.3 ms calls)", new Simulation(List.of(new Simulation.SimThread("main",
                 alternate(6000, 0.3, "app.Tiny.a", 1.0, "app.Tiny.b", 1.0))), 0, tick, INTERVAL, false), true);
     }
