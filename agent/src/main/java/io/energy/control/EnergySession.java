@@ -294,8 +294,7 @@ public final class EnergySession {
         sb.append("methods instrumented: ").append(registry.size())
                 .append(instrumenter == null ? "" : " in " + instrumenter.instrumentedTypes().size() + " classes")
                 .append('\n');
-        long total = 0;
-        total = p.measuredTotal();
+        long total = p.measuredTotal();
         sb.append(String.format(java.util.Locale.ROOT, "joules so far: %.3f J%s%n", total / 1e9,
                 p.estimated() ? " (estimated)" : ""));
         sb.append("paths over cap: ").append(p.health().pathsOverCap()).append(", calls beyond depth: ")

@@ -73,13 +73,7 @@ public final class HtmlReportWriter implements ProfileWriter {
             g.writeArrayFieldStart("domains");
             for (EnergyProfile.DomainTotal d : p.domains()) {
                 g.writeStartObject();
-                g.writeStringField("key", d.key());
-                g.writeStringField("kind", d.kind());
-                g.writeNumberField("device", d.device());
-                g.writeBooleanField("estimated", d.estimated());
-                g.writeBooleanField("inTotal", d.inTotal());
-                g.writeNumberField("grainMs", d.grainNanos() / 1e6);
-                g.writeStringField("origin", d.origin());
+                ProfileJson.writeDomainIdentity(g, d);
                 g.writeNumberField("measuredNanoJoules", d.measured());
                 g.writeNumberField("processNanoJoules", d.process());
                 g.writeNumberField("staticIdleNanoJoules", d.staticIdle());

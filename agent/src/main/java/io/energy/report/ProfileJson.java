@@ -17,6 +17,17 @@ final class ProfileJson {
         g.writeBooleanField("estimated", p.estimated());
     }
 
+    /** What a domain is and where its figures come from; the energies follow in each file's own unit. */
+    static void writeDomainIdentity(JsonOut g, EnergyProfile.DomainTotal d) throws IOException {
+        g.writeStringField("key", d.key());
+        g.writeStringField("kind", d.kind());
+        g.writeNumberField("device", d.device());
+        g.writeBooleanField("estimated", d.estimated());
+        g.writeBooleanField("inTotal", d.inTotal());
+        g.writeNumberField("grainMs", d.grainNanos() / 1e6);
+        g.writeStringField("origin", d.origin());
+    }
+
     /** The run's health: what was capped, anomalous, and what observing cost. */
     static void writeHealth(JsonOut g, EnergyProfile.Health h) throws IOException {
         g.writeObjectFieldStart("health");

@@ -27,13 +27,7 @@ public final class SummaryJsonWriter implements ProfileWriter {
                     total += d.measured();
                 }
                 g.writeStartObject();
-                g.writeStringField("key", d.key());
-                g.writeStringField("kind", d.kind());
-                g.writeNumberField("device", d.device());
-                g.writeBooleanField("estimated", d.estimated());
-                g.writeBooleanField("inTotal", d.inTotal());
-                g.writeNumberField("grainMs", d.grainNanos() / 1e6);
-                g.writeStringField("origin", d.origin());
+                ProfileJson.writeDomainIdentity(g, d);
                 g.writeNumberField("measuredJ", d.measured() / 1e9);
                 g.writeNumberField("staticIdleJ", d.staticIdle() / 1e9);
                 g.writeNumberField("otherProcessesJ", d.otherProcesses() / 1e9);

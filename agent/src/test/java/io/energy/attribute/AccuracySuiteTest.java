@@ -56,6 +56,11 @@ class AccuracySuiteTest {
         return out;
     }
 
+    /** One "main" thread living through {@code phases}, beside other processes using {@code otherUtil} CPUs. */
+    private static Simulation oneThread(List<Simulation.Phase> phases, double otherUtil, long tick, boolean gpu) {
+        return new Simulation(List.of(new Simulation.SimThread("main", phases)), otherUtil, tick, INTERVAL, gpu);
+    }
+
     /** A pool with a heavy and a light worker, one that alternates two tasks, and a thread that mostly waits. */
     private static List<Simulation.SimThread> fourThreads(long ms) {
         List<Simulation.SimThread> ts = new ArrayList<>();
@@ -138,8 +143,8 @@ class AccuracySuiteTest {
 
     @Test
     void singleThreadLongMethodsAreAttributedWithinTwoPercent() throws Exception {
-        check("single thread, two long methods", new Simulation(List.of(new Simulation.SimThread("main",
-                alternate(3000, 250, "app.Work.hash", 1.0, "app.Work.sort", 0.6))), 0, TICK, INTERVAL, false), true);
+        check("single thread, two long methods",
+                oneThread(alternate(3000, 250, "app.Work.hash", 1.0, "app.Work.sort", 0.6), 0, TICK, false), true);
     }
 
     @Test
@@ -150,14 +155,13 @@ class AccuracySuiteTest {
             phases.add(ph(t + 100, t + 250, 1.0, "app.Main.run", "app.Service.handle", "app.Db.query"));
             phases.add(ph(t + 250, t + 300, 0.3, "app.Main.run"));
         }
-        check("nested calls", new Simulation(List.of(new Simulation.SimThread("main", phases)), 0, TICK, INTERVAL,
-                false), true);
+        check("nested calls", oneThread(phases, 0, TICK, false), true);
     }
 
     @Test
     void shortMethodsBelowTheSamplePeriodAreFairOnAverage() throws Exception {
-        check("short methods (0.3 ms calls)", new Simulation(List.of(new Simulation.SimThread("main",
-                alternate(3000, 0.3, "app.Tiny.a", 1.0, "app.Tiny.b", 1.0))), 0, TICK, INTERVAL, false), true);
+        check("short methods (0.3 ms calls)",
+                oneThread(alternate(3000, 0.3, "app.Tiny.a", 1.0, "app.Tiny.b", 1.0), 0, TICK, false), true);
     }
 
     @Test
@@ -167,14 +171,14 @@ class AccuracySuiteTest {
 
     @Test
     void aThreadThatAlternatesRunningAndBlockingPaysOnlyForRunning() throws Exception {
-        check("mixed running/blocked inside one interval", new Simulation(List.of(new Simulation.SimThread("main",
-                alternate(3000, 35, "app.Io.compute", 1.0, "app.Io.await", 0.05))), 0, TICK, INTERVAL, false), true);
+        check("mixed running/blocked inside one interval",
+                oneThread(alternate(3000, 35, "app.Io.compute", 1.0, "app.Io.await", 0.05), 0, TICK, false), true);
     }
 
     @Test
     void otherProcessesLoadIsNotChargedToThisProcess() throws Exception {
-        check("other-process load 0.7 CPU", new Simulation(List.of(new Simulation.SimThread("main",
-                alternate(3000, 200, "app.Work.hash", 1.0, "app.Work.sort", 0.5))), 0.7, TICK, INTERVAL, false), true);
+        check("other-process load 0.7 CPU",
+                oneThread(alternate(3000, 200, "app.Work.hash", 1.0, "app.Work.sort", 0.5), 0.7, TICK, false), true);
     }
 
     @Test
@@ -184,20 +188,19 @@ class AccuracySuiteTest {
             phases.add(gpu(t, t + 400, 0.1, "app.Gpu.run", "app.Gpu.launchKernels"));
             phases.add(ph(t + 400, t + 500, 1.0, "app.Gpu.run", "app.Gpu.cpuPhase"));
         }
-        check("GPU launches and CPU phases", new Simulation(List.of(new Simulation.SimThread("main", phases)), 0,
-                TICK, INTERVAL, true), true);
+        check("GPU launches and CPU phases", oneThread(phases, 0, TICK, true), true);
     }
 
     /** sample.period=auto samples every 10 ms under the estimated model (its own grain): the same targets hold. */
     @Test
     void tenMillisecondSamplingForTheEstimatedModelMeetsTheSameTargets() throws Exception {
         long tick = 10_000;
-        check("10 ms sampling: single thread, two long methods", new Simulation(List.of(new Simulation.SimThread("main",
-                alternate(6000, 250, "app.Work.hash", 1.0, "app.Work.sort", 0.6))), 0, tick, INTERVAL, false), true);
+        check("10 ms sampling: single thread, two long methods",
+                oneThread(alternate(6000, 250, "app.Work.hash", 1.0, "app.Work.sort", 0.6), 0, tick, false), true);
         check("10 ms sampling: four threads, one mostly blocked", new Simulation(fourThreads(6000), 0, tick, INTERVAL,
                 false), true);
-        check("10 ms sampling: short methods (0.3 ms calls)", new Simulation(List.of(new Simulation.SimThread("main",
-                alternate(6000, 0.3, "app.Tiny.a", 1.0, "app.Tiny.b", 1.0))), 0, tick, INTERVAL, false), true);
+        check("10 ms sampling: short methods (0.3 ms calls)",
+                oneThread(alternate(6000, 0.3, "app.Tiny.a", 1.0, "app.Tiny.b", 1.0), 0, tick, false), true);
     }
 
     @Test
