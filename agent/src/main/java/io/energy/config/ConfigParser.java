@@ -1,5 +1,7 @@
 package io.energy.config;
 
+import io.energy.protocol.AgentArgument;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -65,20 +67,13 @@ public final class ConfigParser {
 
     static Map<String, String> splitArgs(String agentArgs) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (agentArgs == null || agentArgs.isBlank()) {
-            return out;
-        }
-        for (String part : agentArgs.split(",")) {
-            if (part.isBlank()) {
-                continue;
-            }
-            int eq = part.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException(printable(part.trim()), "option '" + printable(part.trim())
+        for (AgentArgument a : AgentArgument.split(agentArgs)) {
+            if (!a.hasValue()) {
+                throw new ConfigException(printable(a.key()), "option '" + printable(a.key())
                         + "' has no value; write key=value, "
                         + "keys: " + String.join(", ", KEYS.keySet()));
             }
-            out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+            out.put(a.key(), a.value());
         }
         return out;
     }
