@@ -5,7 +5,7 @@ import io.energy.config.ConfigException;
 import io.energy.config.ConfigParser;
 import io.energy.config.OptionTable;
 import io.energy.power.ProbeResult;
-import io.energy.power.SourceSelector;
+import io.energy.power.select.SourceSelector;
 import io.energy.power.nvml.NvmlBench;
 
 import java.util.Arrays;

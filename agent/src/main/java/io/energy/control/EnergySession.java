@@ -10,7 +10,7 @@ import io.energy.instrument.MethodRegistry;
 import io.energy.power.Domain;
 import io.energy.power.PowerSource;
 import io.energy.power.ProcStat;
-import io.energy.power.SourceSelector;
+import io.energy.power.select.SourceSelector;
 import io.energy.report.EnergyProfile;
 import io.energy.report.LiveEvents;
 import io.energy.report.OutputSet;
@@ -226,7 +226,7 @@ public final class EnergySession {
                         throw new IllegalStateException("injected fault in the writer");
                     }
                 })).writeAll(profile, dir)
-                : OutputSet.all().writeAll(profile, dir);
+                : SessionOutputs.all().writeAll(profile, dir);
         if (!problems.isEmpty() && !writeProblemSaid) {
             writeProblemSaid = true;
             AgentLog.problem("cannot write outputs to " + dir.toAbsolutePath() + " (" + problems.get(0)
