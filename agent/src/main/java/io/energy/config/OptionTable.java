@@ -41,7 +41,8 @@ public final class OptionTable {
     public static final Option<Duration> INTERVAL = add(Option.duration("interval", "100ms", false,
             Duration.ofMillis(10), Duration.ofSeconds(10), "attribution interval"));
     public static final Option<Duration> SAMPLE_PERIOD = add(Option.duration("sample.period", "auto", false,
-            Duration.ofNanos(100_000), Duration.ofMillis(100), "how often each thread's call path is sampled (jittered)")
+            Duration.ofNanos(100_000), Duration.ofMillis(100),
+            "how often each thread's call path is sampled (jittered)")
             .orWord("auto", Duration.ZERO)
             .defaultShownAs("auto: 1ms with RAPL counters, 10ms, the model's grain, with the estimated model or NVML "
                     + "alone, which keeps the agent under 1% of a core where timer wake-ups are dear, as in VMs"));
@@ -157,7 +158,11 @@ public final class OptionTable {
         return escape(text);
     }
 
-    /** Markdown outside code spans (GitHub splits table cells at every unescaped pipe, even inside a code span): no emphasis from {@code com.acme.**}, no HTML from {@code <domain>}. */
+    /**
+     * Markdown outside code spans: no emphasis from {@code com.acme.**}, no HTML from {@code <domain>}, no
+     * cell break at a pipe. (GitHub splits table cells at every unescaped pipe, even inside a code span,
+     * which is why accepted values escape theirs too.)
+     */
     private static String escape(String s) {
         return s.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
                 .replace("<", "&lt;").replace(">", "&gt;");

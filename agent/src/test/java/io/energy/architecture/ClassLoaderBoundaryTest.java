@@ -59,9 +59,11 @@ class ClassLoaderBoundaryTest {
         Files.createDirectories(src.getParent());
         Files.writeString(src, "package p; public class Probe { java.util.List<javax.net.SocketFactory> f;"
                 + " void m(javax.print.Doc d) { } }");
-        int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", dir.toString(), src.toString());
+        int rc = javax.tools.ToolProvider.getSystemJavaCompiler()
+                .run(null, null, null, "-d", dir.toString(), src.toString());
         assertEquals(0, rc);
-        Set<String> refs = ClassReferences.of(new ByteArrayInputStream(Files.readAllBytes(dir.resolve("p/Probe.class"))));
+        byte[] probe = Files.readAllBytes(dir.resolve("p/Probe.class"));
+        Set<String> refs = ClassReferences.of(new ByteArrayInputStream(probe));
         assertTrue(refs.contains("javax/net/SocketFactory") && refs.contains("javax/print/Doc")
                 && refs.contains("java/util/List") && !refs.contains("p/Probe"), refs.toString());
     }
