@@ -143,7 +143,7 @@ public final class ConfigParser {
             // reported below
         }
         throw new ConfigException(key, "option " + key + "='" + printable(value) + "' is not a number from "
-                + min + " to " + max);
+                + Option.plain(min) + " to " + Option.plain(max));
     }
 
     /** Parses 250us, 100ms, 2s, 5m, 1h; a bare number is milliseconds. {@code 0} or off is zero if allowed. */

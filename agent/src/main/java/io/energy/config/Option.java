@@ -193,7 +193,8 @@ public final class Option<T> {
         return defaultValue == null ? "none" : defaultValue;
     }
 
-    private static String plain(double d) {
+    /** 1000 rather than 1000.0, as a user would write it. */
+    static String plain(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every agent option, once: key, default, accepted values, help. {@link ConfigParser} reads values through
@@ -109,7 +110,7 @@ public final class OptionTable {
         return BY_KEY.get(key);
     }
 
-    public static java.util.Set<String> keys() {
+    public static Set<String> keys() {
         return BY_KEY.keySet();
     }
 
