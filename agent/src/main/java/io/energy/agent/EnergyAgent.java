@@ -1,5 +1,7 @@
 package io.energy.agent;
 
+import io.energy.protocol.AttachProtocol;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,19 +61,14 @@ public final class EnergyAgent {
 
     /** The core never ran, so the attach CLI waiting for {@code reply=FILE} hears it from here. */
     private static void replyFailure(String args, Throwable t) {
-        if (args == null) {
-            return;
-        }
-        for (String part : args.split(",")) {
-            String p = part.trim();
-            if (p.startsWith("reply=")) {
-                try {
-                    Files.writeString(Path.of(p.substring("reply=".length())), "1\nthe energy agent could not load its core: "
-                            + t + "\n", java.nio.charset.StandardCharsets.UTF_8);
-                } catch (Throwable ignored) {
-                    // Said on stderr above; nothing more to be done without risking the host.
-                }
+        try {
+            String reply = AttachProtocol.Request.parse(args).replyFile();
+            if (reply != null) {
+                Files.writeString(Path.of(reply), AttachProtocol.reply(AttachProtocol.FAILED,
+                        "the energy agent could not load its core: " + t + "\n"), java.nio.charset.StandardCharsets.UTF_8);
             }
+        } catch (Throwable ignored) {
+            // Said on stderr above; nothing more to be done without risking the host.
         }
     }
 
