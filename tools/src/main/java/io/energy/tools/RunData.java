@@ -16,10 +16,16 @@ import java.util.Map;
  * One finished run, read back from its output folder: {@code energy-summary.json} (with Jackson) for the
  * per-method figures and the run's totals, {@code energy.collapsed} for the call paths. Anything missing or
  * malformed is a {@link BadInput} that names the file and what is wrong with it.
+ *
+ * <p>A folder without a summary whose subfolders are output folders is a set of <em>repeated runs</em> of the
+ * same work: it reads as their mean (figures, bounds of the mean, call paths), with the spread of each method's
+ * joules over the runs ({@link #selfJStdDev}), which {@link RunDiff} uses to test changes against run-to-run
+ * variation and not only against each run's measurement bound.
  */
 public record RunData(Path dir, String source, boolean estimated, double durationSeconds, double processCpuMs,
                       double measuredJ, double processJ, long ledgerNanoJoules, Double work,
-                      Map<String, Figures> figures, Map<String, Long> collapsed) {
+                      Map<String, Figures> figures, Map<String, Long> collapsed,
+                      int runs, Map<String, Double> selfJStdDev, double processJStdDev) {
 
     /** One method or bucket of a run, all its call paths merged, as energy-summary.json gives it. */
     public record Figures(String name, boolean bucket, long calls, double wallMs, double cpuMs, double selfJ,
@@ -30,15 +36,113 @@ public record RunData(Path dir, String source, boolean estimated, double duratio
     static final String COLLAPSED = "energy.collapsed";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Reads a run's output folder; {@code collapsedNeeded} is false for compare, which uses only the summary. */
+    /**
+     * Reads a run's output folder, or a folder of repeated runs' output folders as their mean;
+     * {@code collapsedNeeded} is false for compare, which uses only the summary.
+     */
     public static RunData read(Path dir, boolean collapsedNeeded) throws BadInput {
         if (!Files.isDirectory(dir)) {
             throw new BadInput(dir + " is not a directory (expected an energy output folder, e.g. energy-out)");
         }
-        Path summaryFile = dir.resolve(SUMMARY);
-        if (!Files.isRegularFile(summaryFile)) {
-            throw new BadInput(dir + " has no " + SUMMARY + ": not an energy output folder, or the run has not finished");
+        if (!Files.isRegularFile(dir.resolve(SUMMARY))) {
+            List<Path> repeats = new java.util.ArrayList<>();
+            try (java.util.stream.Stream<Path> children = Files.list(dir)) {
+                children.filter(c -> Files.isRegularFile(c.resolve(SUMMARY))).sorted().forEach(repeats::add);
+            } catch (IOException e) {
+                throw new BadInput("cannot list " + dir + ": " + e.getMessage());
+            }
+            if (repeats.isEmpty()) {
+                throw new BadInput(dir + " has no " + SUMMARY + " (nor subfolders of repeated runs that have one): "
+                        + "not an energy output folder, or the run has not finished");
+            }
+            List<RunData> runs = new java.util.ArrayList<>();
+            for (Path r : repeats) {
+                runs.add(readOne(r, collapsedNeeded));
+            }
+            return mean(dir, runs);
         }
+        return readOne(dir, collapsedNeeded);
+    }
+
+    /**
+     * Repeated runs as one: means of every figure (a method missing from a run counts 0 J there), the bound
+     * of a mean (independent bounds: sqrt(Σ b²) / n), the standard deviation of each method's joules and of
+     * the process total over the runs, and each call path's mean µJ rounded.
+     */
+    static RunData mean(Path dir, List<RunData> runs) {
+        int n = runs.size();
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        java.util.Set<String> stacks = new java.util.LinkedHashSet<>();
+        for (RunData r : runs) {
+            names.addAll(r.figures().keySet());
+            stacks.addAll(r.collapsed().keySet());
+        }
+        Map<String, Figures> figures = new LinkedHashMap<>();
+        Map<String, Double> sd = new LinkedHashMap<>();
+        for (String name : names) {
+            double[] j = new double[n];
+            double calls = 0, wall = 0, cpu = 0, b2 = 0, incl = 0;
+            boolean bucket = false;
+            for (int i = 0; i < n; i++) {
+                Figures f = runs.get(i).figures().get(name);
+                if (f == null) {
+                    continue;
+                }
+                bucket = f.bucket();
+                j[i] = f.selfJ();
+                calls += f.calls();
+                wall += f.wallMs();
+                cpu += f.cpuMs();
+                b2 += f.selfBoundJ() * f.selfBoundJ();
+                incl += f.inclusiveJ();
+            }
+            figures.put(name, new Figures(name, bucket, Math.round(calls / n), wall / n, cpu / n, avg(j),
+                    Math.sqrt(b2) / n, incl / n));
+            sd.put(name, stdDev(j));
+        }
+        Map<String, Long> collapsed = new LinkedHashMap<>();
+        for (String stack : stacks) {
+            long sum = 0;
+            for (RunData r : runs) {
+                sum += r.collapsed().getOrDefault(stack, 0L);
+            }
+            collapsed.put(stack, Math.round((double) sum / n));
+        }
+        double[] process = runs.stream().mapToDouble(RunData::processJ).toArray();
+        RunData first = runs.get(0);
+        boolean estimated = runs.stream().anyMatch(RunData::estimated);
+        Double work = runs.stream().allMatch(r -> r.work() != null)
+                ? runs.stream().mapToDouble(RunData::work).average().orElse(0) : null;
+        return new RunData(dir, first.source(), estimated,
+                runs.stream().mapToDouble(RunData::durationSeconds).average().orElse(0),
+                runs.stream().mapToDouble(RunData::processCpuMs).average().orElse(Double.NaN),
+                runs.stream().mapToDouble(RunData::measuredJ).average().orElse(0), avg(process),
+                Math.round(runs.stream().mapToLong(RunData::ledgerNanoJoules).average().orElse(0)), work, figures,
+                collapsed, n, sd, stdDev(process));
+    }
+
+    static double avg(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    /** Sample standard deviation (n - 1); 0 for a single value. */
+    static double stdDev(double[] v) {
+        if (v.length < 2) {
+            return 0;
+        }
+        double m = avg(v), s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / (v.length - 1));
+    }
+
+    private static RunData readOne(Path dir, boolean collapsedNeeded) throws BadInput {
+        Path summaryFile = dir.resolve(SUMMARY);
         JsonNode s;
         try {
             s = JSON.readTree(summaryFile.toFile());
@@ -80,7 +184,7 @@ public record RunData(Path dir, String source, boolean estimated, double duratio
         return new RunData(dir, s.path("source").asText("?"), s.path("estimated").asBoolean(),
                 number(s, "durationSeconds", summaryFile), s.path("health").path("processCpuMs").asDouble(Double.NaN),
                 measured, process, s.path("totals").path("ledgerNanoJoules").asLong(),
-                work != null && work.isNumber() ? work.asDouble() : null, figures, collapsed);
+                work != null && work.isNumber() ? work.asDouble() : null, figures, collapsed, 1, Map.of(), 0);
     }
 
     /**

@@ -38,15 +38,11 @@ public final class RunDiff {
 
     /** One method (or bucket) in both runs; a method absent from a run counts 0 J there. */
     public record Row(String name, boolean bucket, double baseJ, double newJ, double baseBoundJ, double newBoundJ,
-                      double baseWallMs, double newWallMs, double baseCpuMs, double newCpuMs, long baseCalls,
-                      long newCalls, Verdict verdict) {
+                      double boundJ, double baseWallMs, double newWallMs, double baseCpuMs, double newCpuMs,
+                      long baseCalls, long newCalls, Verdict verdict) {
+        /** boundJ: half-width of the ~95 % interval of the difference ({@link #halfWidth}). */
         public double deltaJ() {
             return newJ - baseJ;
-        }
-
-        /** Half-width of the ~95 % interval of the difference. */
-        public double boundJ() {
-            return Math.hypot(baseBoundJ, newBoundJ);
         }
 
         /** Relative change in % of the base; +∞ for a method that had no energy in the base run. */
@@ -102,17 +98,20 @@ public final class RunDiff {
             }
             boolean bucket = (a != null ? a : b).bucket();
             double aB = a == null ? 0 : a.selfBoundJ(), bB = b == null ? 0 : b.selfBoundJ();
-            Verdict v = bucket ? Verdict.NONE : verdict(aJ, bJ, aB, bB, minChangePct);
-            rows.add(new Row(name, bucket, aJ, bJ, aB, bB, a == null ? 0 : a.wallMs(), b == null ? 0 : b.wallMs(),
+            double half = halfWidth(aB, bB, base.selfJStdDev().getOrDefault(name, 0.0), base.runs(),
+                    next.selfJStdDev().getOrDefault(name, 0.0), next.runs());
+            Verdict v = bucket ? Verdict.NONE : verdictWithin(aJ, bJ, half, minChangePct);
+            rows.add(new Row(name, bucket, aJ, bJ, aB, bB, half, a == null ? 0 : a.wallMs(), b == null ? 0 : b.wallMs(),
                     a == null ? 0 : a.cpuMs(), b == null ? 0 : b.cpuMs(), a == null ? 0 : a.calls(),
                     b == null ? 0 : b.calls(), v));
         }
         // Biggest changes first; ties (e.g. unchanged zero-bound buckets) keep the base run's order.
         rows.sort(Comparator.comparingDouble((Row r) -> -Math.abs(r.deltaJ())));
-        double totalBound = Math.sqrt(sumOfSquaredBounds(base) + sumOfSquaredBounds(next));
+        double totalBound = halfWidth(Math.sqrt(sumOfSquaredBounds(base)), Math.sqrt(sumOfSquaredBounds(next)),
+                base.processJStdDev(), base.runs(), next.processJStdDev(), next.runs());
         Total total = new Total(base.processJ(), next.processJ(), totalBound, base.durationSeconds(),
                 next.durationSeconds(), base.processCpuMs(), next.processCpuMs(),
-                verdict(base.processJ(), next.processJ(), 0, totalBound, minChangePct));
+                verdictWithin(base.processJ(), next.processJ(), totalBound, minChangePct));
         return new RunDiff(base, next, minChangePct, List.copyOf(rows), total);
     }
 
@@ -121,8 +120,13 @@ public final class RunDiff {
      * {@code minChangePct} of the base (any size counts for a method the base run did not charge at all).
      */
     public static Verdict verdict(double baseJ, double newJ, double baseBoundJ, double newBoundJ, double minChangePct) {
+        return verdictWithin(baseJ, newJ, Math.hypot(baseBoundJ, newBoundJ), minChangePct);
+    }
+
+    /** Significant when |Δ| exceeds the half-width of the difference's interval and the minimum relative size. */
+    public static Verdict verdictWithin(double baseJ, double newJ, double halfWidth, double minChangePct) {
         double delta = newJ - baseJ;
-        if (!(Math.abs(delta) > Math.hypot(baseBoundJ, newBoundJ))) {
+        if (!(Math.abs(delta) > halfWidth)) {
             return Verdict.NOISE;
         }
         if (baseJ > 0 && Math.abs(delta) / baseJ * 100 < minChangePct) {
@@ -149,6 +153,43 @@ public final class RunDiff {
             }
         }
         return out;
+    }
+
+    /**
+     * Half-width of the ~95 % interval of a difference of two (mean) figures. From the bounds alone:
+     * sqrt(b1² + b2²). With repeated runs the spread between runs is evidence too (JIT timing, caches, a
+     * busy machine: run-to-run variation that no single run's bound contains): Welch's t interval
+     * t(0.975, df) · sqrt(s1²/n1 + s2²/n2). A side with a single run borrows the other side's spread (same
+     * program, same machine), with the other side's degrees of freedom. The wider of the two intervals wins.
+     */
+    public static double halfWidth(double baseBound, double newBound, double baseSd, int baseRuns, double newSd, int newRuns) {
+        double bounds = Math.hypot(baseBound, newBound);
+        if (baseRuns < 2 && newRuns < 2) {
+            return bounds;
+        }
+        double s1 = baseRuns < 2 ? newSd : baseSd, s2 = newRuns < 2 ? baseSd : newSd;
+        double v1 = s1 * s1 / baseRuns, v2 = s2 * s2 / newRuns;
+        double df;
+        if (baseRuns < 2 || newRuns < 2) {
+            df = Math.max(baseRuns, newRuns) - 1;
+        } else {
+            double den = v1 * v1 / (baseRuns - 1) + v2 * v2 / (newRuns - 1);
+            df = den == 0 ? baseRuns + newRuns - 2 : (v1 + v2) * (v1 + v2) / den;
+        }
+        return Math.max(bounds, tCritical95(df) * Math.sqrt(v1 + v2));
+    }
+
+    private static final double[] T95 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201,
+            2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+            2.052, 2.048, 2.045, 2.042};
+
+    /** Two-sided 95 % quantile of Student's t; a fractional df rounds down (the wider interval). */
+    static double tCritical95(double df) {
+        int d = (int) Math.floor(df);
+        if (d < 1) {
+            return T95[0];
+        }
+        return d <= 30 ? T95[d - 1] : d <= 60 ? 2.000 : d <= 120 ? 1.980 : 1.960;
     }
 
     static String pct(double p) {

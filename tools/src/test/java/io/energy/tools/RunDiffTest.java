@@ -85,7 +85,10 @@ class RunDiffTest {
 
     @Test
     void theCollapsedDiffKeepsEveryPathOfBothRunsSoEachColumnAddsUpToItsRun() throws Exception {
-        Map<String, Long> base = Map.of("main;a", 100L, "main;b", 50L, "(static/idle)", 7L);
+        Map<String, Long> base = new java.util.LinkedHashMap<>();
+        base.put("main;a", 100L);
+        base.put("main;b", 50L);
+        base.put("(static/idle)", 7L);
         Map<String, Long> next = new java.util.LinkedHashMap<>();
         next.put("main;a", 300L);
         next.put("main;c", 20L);
@@ -106,6 +109,38 @@ class RunDiffTest {
         assertEquals(150, main.base());
         assertEquals(320, main.next());
         assertEquals(0, main.selfNext());
+    }
+
+    @Test
+    void repeatedRunsTestAChangeAgainstTheirSpreadWithWelchsInterval() throws Exception {
+        // Three base runs of 1.0, 1.2, 1.4 J (sd 0.2), three new runs of 1.3, 1.5, 1.7 J (sd 0.2), bounds 0.01 J.
+        // Welch: se = sqrt(0.04/3 + 0.04/3) = 0.1633, df = 4, t = 2.776: half-width 0.453 > Δ 0.3: noise, though
+        // the bounds alone (0.014 J) would call a 30 % change significant.
+        double[][] j = {{1.0, 1.2, 1.4}, {1.3, 1.5, 1.7}};
+        RunData[] sides = new RunData[2];
+        for (int side = 0; side < 2; side++) {
+            java.util.List<RunData> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Path dir = new RunFolder(1, 5, 6).method("m", j[side][i], 0.01, 10).stack("main;m", Math.round(j[side][i] * 1e6))
+                        .write(tmp.resolve("s" + side).resolve("run" + i));
+                runs.add(RunData.read(dir, true));
+            }
+            sides[side] = RunData.read(tmp.resolve("s" + side), true);
+            assertEquals(3, sides[side].runs());
+            assertEquals(0.2, sides[side].selfJStdDev().get("m"), 1e-12);
+            assertEquals(j[side][1], sides[side].figures().get("m").selfJ(), 1e-12);
+            assertEquals(Math.sqrt(3 * 0.01 * 0.01) / 3, sides[side].figures().get("m").selfBoundJ(), 1e-12);
+            assertEquals(Math.round(j[side][1] * 1e6), sides[side].collapsed().get("main;m"));
+        }
+        RunDiff d = RunDiff.of(sides[0], sides[1], 5);
+        RunDiff.Row m = d.rows().get(0);
+        assertEquals(2.776 * Math.sqrt(0.04 / 3 * 2), m.boundJ(), 1e-9);
+        assertEquals(RunDiff.Verdict.NOISE, m.verdict());
+        // One new run of 2.5 J against the same base: it borrows the base's spread (df 2, t 4.303).
+        Path one = new RunFolder(1, 5, 6).method("m", 2.5, 0.01, 10).stack("main;m", 2_500_000).write(tmp.resolve("one"));
+        RunDiff.Row grown = RunDiff.of(sides[0], RunData.read(one, true), 5).rows().get(0);
+        assertEquals(4.303 * Math.sqrt(0.04 / 3 + 0.04), grown.boundJ(), 1e-9);
+        assertEquals(RunDiff.Verdict.GREW, grown.verdict());
     }
 
     @Test
