@@ -166,8 +166,17 @@ class RunDiffIT {
         try (HeadlessChromium browser = HeadlessChromium.launch(1400, 1000)) {
             browser.open(out.resolve("energy-diff.html"));
             String root = "#flame .fr[data-kind=root]";
+            // At first "this process only": the idle and other-processes buckets are left out of the root.
+            assertEquals(collapsedTotal(base) - notProcess(base),
+                    browser.eval("+document.querySelector('" + root + "').getAttribute('data-base')").asLong());
+            assertEquals(collapsedTotal(tripled) - notProcess(tripled),
+                    browser.eval("+document.querySelector('" + root + "').getAttribute('data-new')").asLong());
+            browser.click("#processOnly");
             assertEquals(collapsedTotal(base), browser.eval("+document.querySelector('" + root + "').getAttribute('data-base')").asLong());
             assertEquals(collapsedTotal(tripled), browser.eval("+document.querySelector('" + root + "').getAttribute('data-new')").asLong());
+            assertEquals(1, browser.eval("document.querySelectorAll('#flame .fr[data-name=\"(static/idle)\"]').length").asInt());
+            browser.click("#processOnly");
+            assertEquals(0, browser.eval("document.querySelectorAll('#flame .fr[data-name=\"(static/idle)\"]').length").asInt());
             String scaled = "#flame .fr[data-name=\"io.energy.it.apps.EnergyRegression.scaled\"]";
             assertEquals("grew", browser.eval("document.querySelector('" + scaled.replace("'", "\\'") + "').getAttribute('data-change')").asText());
             assertTrue(browser.eval("getComputedStyle(document.querySelector('" + scaled.replace("'", "\\'") + "')).backgroundColor").asText()
@@ -232,6 +241,17 @@ class RunDiffIT {
 
     static long ledgerNanoJoules(Path run) throws Exception {
         return JSON.readTree(run.resolve("energy-summary.json").toFile()).at("/totals/ledgerNanoJoules").asLong();
+    }
+
+    /** µJ of the (static/idle) and (other processes) lines of a run's energy.collapsed. */
+    static long notProcess(Path run) throws Exception {
+        long sum = 0;
+        for (String line : Files.readAllLines(run.resolve("energy.collapsed"))) {
+            if (line.startsWith("(static/idle) ") || line.startsWith("(other_processes) ")) {
+                sum += Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     static long collapsedTotal(Path run) throws Exception {
