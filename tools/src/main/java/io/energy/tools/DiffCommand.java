@@ -85,10 +85,13 @@ public final class DiffCommand {
                 sb.append(String.format(Locale.ROOT, "  ... %d more rows in energy-diff.html / energy-diff.json%n", d.rows().size() - top));
                 break;
             }
-            sb.append(String.format(Locale.ROOT, "%-52s %10.3f %10.3f %+10.3f %8s %8s  %-12s %+10.1f %+10.1f%n",
+            // Buckets have no calls and no time of their own: their time columns stay empty.
+            sb.append(String.format(Locale.ROOT, "%-52s %10.3f %10.3f %+10.3f %8s %8s  %-12s %10s %10s",
                     shorten(r.name(), 52), r.baseJ(), r.newJ(), r.deltaJ(),
                     r.bucket() ? "" : String.format(Locale.ROOT, "%.3f", r.boundJ()), RunDiff.pct(r.changePct()),
-                    r.bucket() ? "(bucket)" : r.verdict().label(), r.deltaWallMs(), r.deltaCpuMs()));
+                    r.bucket() ? "(bucket)" : r.verdict().label(),
+                    r.bucket() ? "" : String.format(Locale.ROOT, "%+.1f", r.deltaWallMs()),
+                    r.bucket() ? "" : String.format(Locale.ROOT, "%+.1f", r.deltaCpuMs())).stripTrailing()).append('\n');
         }
         return sb.toString();
     }
