@@ -114,6 +114,11 @@ public final class AgentCommandLine {
         sb.append("  java -jar energy.jar doctor [key=value,...]   which power sources work here, and why not\n");
         sb.append("  java -jar energy.jar nvml-bench [library] [s]  what NVML readings cost and how often they move here\n");
         sb.append("  java -jar energy.jar jfc > energy.jfc            JFR settings for the energy events\n");
+        sb.append("  java -jar energy.jar diff BASE NEW [--fail-above PCT] [--out DIR]\n");
+        sb.append("                                                 joules per method between two runs' output folders,\n");
+        sb.append("                                                 a differential flame graph; --fail-above makes it a CI gate\n");
+        sb.append("  java -jar energy.jar compare DIR... [--work DIR=N] [--out DIR]\n");
+        sb.append("                                                 variants of the same work on one time-energy chart\n");
         sb.append("  java -jar energy.jar version\n\noptions (also -Denergy.KEY=VALUE or config=FILE):\n");
         sb.append(OptionTable.helpLines());
         return sb.toString();
