@@ -159,7 +159,11 @@ public final class EnergyLedger {
             long proc = Math.min(dynamic, Math.round(dynamic * share));
             long others = dynamic - proc;
             if (options.staticToProcess()) {
-                proc += stat;
+                // The machine's idle energy is charged to the processes that use it, by the same share as the
+                // dynamic part (Kepler's split): this process only takes all of it on a dedicated machine.
+                long mine = options.dedicated() ? stat : Math.min(stat, Math.round(stat * share));
+                proc += mine;
+                others += stat - mine;
                 stat = 0;
             }
             staticIdle.selfNanoJoules[d] += stat;
