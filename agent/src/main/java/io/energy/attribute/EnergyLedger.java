@@ -52,6 +52,8 @@ public final class EnergyLedger {
     private final long[] pending;
     private final double[] pendingGrainJoules;
     private long pendingSince = -1;
+    /** Power of the previous interval per domain (NaN before the first). */
+    private final double[] lastPowerW;
     private long stackSamples;
     private final long[] measured;
     private final Timeline timeline;
@@ -88,6 +90,8 @@ public final class EnergyLedger {
         }
         gpuUnscoped = bucket(LedgerNode.GPU_UNSCOPED);
         pending = new long[n];
+        lastPowerW = new double[n];
+        java.util.Arrays.fill(lastPowerW, Double.NaN);
         pendingGrainJoules = new double[n];
         measured = new long[n];
         timeline = new Timeline(n);
@@ -171,13 +175,19 @@ public final class EnergyLedger {
             processPart[d] = proc;
             double powerW = seconds > 0 ? energy / 1e9 / seconds : 0;
             double grainS = domain.grainNanos() / 1e9;
+            // A counter that moves every grain, read between its moves, is interpolated by the source: the
+            // energy it misplaces in time is the change of power over a grain, not the power itself, and what
+            // one interval gains its neighbour loses. Under constant power a coarse counter places energy
+            // exactly; the bound must not grow with the power level or the run's length for that.
+            double grainJoules = Math.abs(powerW - (Double.isNaN(lastPowerW[d]) ? 0 : lastPowerW[d])) * grainS;
+            lastPowerW[d] = powerW;
             if (domain.isGpu()) {
-                attributeGpu(d, proc, in, powerW * grainS);
+                attributeGpu(d, proc, in, grainJoules);
             } else if (options.stacks()) {
                 pending[d] += proc;
-                pendingGrainJoules[d] += powerW * grainS;
+                pendingGrainJoules[d] = Math.max(pendingGrainJoules[d], grainJoules);
             } else {
-                attributeCpu(d, proc, in, powerW * grainS);
+                attributeCpu(d, proc, in, grainJoules);
             }
         }
         if (options.stacks()) {
