@@ -275,6 +275,8 @@ public final class EnergyLedger {
             if (in.endNanos() - pendingSince > MAX_PENDING_NANOS) {
                 for (int d = 0; d < pending.length; d++) {
                     uninstrumented.selfNanoJoules[d] += pending[d];
+                    // Energy no sample explains could belong to any method: its bound is all of it (2σ = e).
+                    uninstrumented.selfVariance[d] += (double) pending[d] * pending[d] / 4;
                     pending[d] = 0;
                     pendingGrainJoules[d] = 0;
                 }
