@@ -75,7 +75,7 @@ public final class DiffCommand {
                     + " (give folders of repeated runs to include it)%n", num(d.minChangePct())));
         }
         RunDiff.Total t = d.total();
-        sb.append(String.format(Locale.ROOT, "%-52s %10s %10s %10s %8s %8s  %-12s %10s %10s%n", "method (self)", "base J",
+        sb.append(String.format(Locale.ROOT, "%-52s %10s %10s %10s %8s %8s  %-12s %10s %10s%n", "method (inclusive)", "base J",
                 "new J", "ΔJ", "±J", "Δ%", "verdict", "Δwall ms", "Δcpu ms"));
         sb.append(String.format(Locale.ROOT, "%-52s %10.3f %10.3f %+10.3f %8.3f %8s  %-12s %+10.1f %10s%n",
                 "TOTAL (this process)", t.baseJ(), t.newJ(), t.deltaJ(), t.boundJ(), RunDiff.pct(t.changePct()),
