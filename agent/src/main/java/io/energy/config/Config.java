@@ -34,7 +34,9 @@ public record Config(
         double estimateBusyWattsPerCore,
         Map<String, Double> idleWatts,
         LogLevel log,
-        int top) {
+        int top,
+        // ---- live metrics (issue 16) ----
+        MetricsOptions metrics) {
 
     public enum Source { AUTO, ESTIMATE, RAPL, NVML, REPLAY }
 

@@ -56,6 +56,11 @@ public final class ConfigParser {
         k.put("idle", "known idle power per domain, e.g. package:12.5;dram:2;gpu:70 (watts)");
         k.put("log", "quiet | info | debug (default info)");
         k.put("top", "rows in the table printed at exit, 0 to 1000 (default 10)");
+        // ---- live metrics (issue 16) ----
+        k.put("prometheus", "off | PORT | HOST:PORT: serve Prometheus metrics at http://HOST:PORT/metrics "
+                + "(PORT alone binds 127.0.0.1; 0 picks a free port; default off)");
+        k.put("prometheus.methods", "methods with their own Prometheus series, 1 to 10000; the rest are summed "
+                + "in method=\"other\" (default 50)");
         k.put("config", "a properties file with any of these keys");
         KEYS = Collections.unmodifiableMap(k);
     }
@@ -162,7 +167,9 @@ public final class ConfigParser {
                 number("estimate.busy.watts", v.getOrDefault("estimate.busy.watts", "3.5"), 0, 1000),
                 idle(v.get("idle")),
                 choice("log", v.getOrDefault("log", "info"), Config.LogLevel.class),
-                integer("top", v.getOrDefault("top", "10"), 0, 1000));
+                integer("top", v.getOrDefault("top", "10"), 0, 1000),
+                MetricsOptions.parse(v.getOrDefault("prometheus", "off"),
+                        integer("prometheus.methods", v.getOrDefault("prometheus.methods", "50"), 1, 10_000)));
     }
 
     private static List<MethodPattern> patterns(String key, String value) {

@@ -118,6 +118,7 @@ public final class AgentCore {
             check.forget(inst);
             throw t;
         }
+        EnergySession replaced = previous.isEmpty() ? null : session; // live metrics (issue 16)
         session = s;
         restoreCheck = check;
         System.setProperty(STATE_PROPERTY, "running " + EnergySession.VERSION);
@@ -125,7 +126,7 @@ public final class AgentCore {
             shutdownHook = new Thread(null, AgentCore::atExit, "energy-shutdown", EnergySession.DEEP_STACK);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
-        return previous + started(s, launch);
+        return previous + started(s, launch) + MetricsHook.started(s, replaced);
     }
 
     /** What a start did, for the person at the attach CLI. */
@@ -188,7 +189,7 @@ public final class AgentCore {
             }
             throw new NotRunning(sb.toString());
         }
-        return session.status();
+        return session.status() + MetricsHook.status();
     }
 
     private static String dump(String out) {
@@ -206,6 +207,7 @@ public final class AgentCore {
             return "energy is not running\n";
         }
         stopSession();
+        MetricsHook.stopped();
         return "energy stopped: outputs written to " + session.config().out().toAbsolutePath()
                 + "; collector and writer threads ended, power source closed\n" + lastRestore.describe() + "\n";
     }

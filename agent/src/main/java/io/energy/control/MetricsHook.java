@@ -1,0 +1,70 @@
+package io.energy.control;
+
+import io.energy.config.MetricsOptions;
+import io.energy.metrics.PrometheusEndpoint;
+import io.energy.report.EnergyProfile;
+
+/**
+ * Between the agent's lifecycle (AgentCore) and the live metrics endpoint. The endpoint's classes, and
+ * with them the Prometheus client's, are loaded only once some start asks for the endpoint: an agent
+ * without {@code prometheus=} pays nothing for it.
+ */
+final class MetricsHook {
+    private static boolean used;
+
+    private MetricsHook() {
+    }
+
+    /**
+     * After a start: {@code replaced} is the session this start reconfigured (stopped already), or null.
+     * Returns a line for the start's answer, empty when there is no endpoint.
+     */
+    static synchronized String started(EnergySession s, EnergySession replaced) {
+        MetricsOptions options = s.config().metrics();
+        if (!options.prometheusOn() && !used) {
+            return "";
+        }
+        used = true;
+        try {
+            EnergyProfile replacedFinal = replaced == null ? null : replaced.recentProfile(0);
+            String line = PrometheusEndpoint.sessionStarted(options, new PrometheusEndpoint.Session() {
+                @Override
+                public EnergyProfile profile(long maxAgeNanos) {
+                    return s.recentProfile(maxAgeNanos);
+                }
+
+                @Override
+                public String sampler() {
+                    return s.samplerName();
+                }
+
+                @Override
+                public double samplePeriodSeconds() {
+                    return s.samplePeriodSeconds();
+                }
+            }, replacedFinal, AgentLog::problem);
+            if (PrometheusEndpoint.url() != null) {
+                AgentLog.info(line.trim());
+            }
+            return line;
+        } catch (Throwable t) {
+            AgentLog.problem("the Prometheus endpoint failed (" + t + "); measuring goes on without it");
+            return "";
+        }
+    }
+
+    /** After a stop (not a reconfiguration): the endpoint closes. */
+    static synchronized void stopped() {
+        if (used) {
+            try {
+                PrometheusEndpoint.sessionStopped();
+            } catch (Throwable t) {
+                AgentLog.problem("could not close the Prometheus endpoint: " + t);
+            }
+        }
+    }
+
+    static synchronized String status() {
+        return used ? PrometheusEndpoint.statusLine() : "prometheus: off\n";
+    }
+}
