@@ -33,6 +33,7 @@ public final class PrometheusEndpoint {
     static final long PROFILE_MAX_AGE_NANOS = 1_000_000_000L;
 
     private static HTTPServer server;
+    private static PrometheusRegistry registry;
     private static MetricsOptions bound;
     private static EnergyMetrics metrics;
     private static String problem;
@@ -68,7 +69,12 @@ public final class PrometheusEndpoint {
                 metrics = null;
             }
             if (metrics == null || metrics.methodLimit() != options.prometheusMethods()) {
-                metrics = new EnergyMetrics(options.prometheusMethods(), System.currentTimeMillis(), null);
+                EnergyMetrics fresh = new EnergyMetrics(options.prometheusMethods(), System.currentTimeMillis(), null);
+                if (registry != null) { // a server kept open serves the new epoch from now on
+                    registry.unregister(metrics);
+                    registry.register(fresh);
+                }
+                metrics = fresh;
             }
             Supplier<EnergyProfile> profiles = () -> session.profile(PROFILE_MAX_AGE_NANOS);
             metrics.source(profiles, session.sampler(), session.samplePeriodSeconds());
@@ -129,6 +135,7 @@ public final class PrometheusEndpoint {
         HTTPServer s = server;
         server = null;
         bound = null;
+        registry = null;
         if (s != null) {
             try {
                 s.close();
@@ -144,8 +151,8 @@ public final class PrometheusEndpoint {
      * JVM alive after its main method returned.
      */
     private static HTTPServer listen(MetricsOptions options, EnergyMetrics m) throws Exception {
-        PrometheusRegistry registry = new PrometheusRegistry();
-        registry.register(m);
+        PrometheusRegistry reg = new PrometheusRegistry();
+        reg.register(m);
         // Our own properties, not PrometheusProperties.get(): that reads the application's prometheus.properties
         // and io.prometheus.* system properties, which configure the application's own client, not ours.
         PrometheusProperties props = PrometheusProperties.builder()
@@ -165,7 +172,7 @@ public final class PrometheusEndpoint {
                 result.set(HTTPServer.builder(props)
                         .inetAddress(InetAddress.getByName(options.prometheusHost()))
                         .port(options.prometheusPort())
-                        .registry(registry)
+                        .registry(reg)
                         .executorService(executor)
                         .buildAndStart());
             } catch (Throwable t) {
@@ -175,15 +182,16 @@ public final class PrometheusEndpoint {
         starter.setDaemon(true);
         starter.start();
         starter.join(TimeUnit.SECONDS.toMillis(10));
-        Object r = result.get();
-        if (r instanceof HTTPServer s) {
+        Object started = result.get();
+        if (started instanceof HTTPServer s) {
+            registry = reg;
             return s;
         }
         executor.shutdownNow();
-        if (r instanceof Exception e) {
+        if (started instanceof Exception e) {
             throw e;
         }
-        if (r instanceof Error e) {
+        if (started instanceof Error e) {
             throw e;
         }
         throw new IllegalStateException("the HTTP server did not start within 10 s");
