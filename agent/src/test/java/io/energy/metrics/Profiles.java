@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Hand-built profiles with known joules, one domain (package:0). */
-final class Profiles {
+public final class Profiles {
     private Profiles() {
     }
 
@@ -15,7 +15,7 @@ final class Profiles {
      * Methods directly under the root with the given self nanojoules, plus a static/idle bucket of {@code idle}
      * nanojoules; measured = the sum of all.
      */
-    static EnergyProfile flat(Map<String, Long> selfNanoJoules, long idle) {
+    public static EnergyProfile flat(Map<String, Long> selfNanoJoules, long idle) {
         List<EnergyProfile.Node> top = new ArrayList<>();
         for (Map.Entry<String, Long> e : selfNanoJoules.entrySet()) {
             top.add(node(e.getKey(), EnergyProfile.Kind.METHOD, e.getValue()));
