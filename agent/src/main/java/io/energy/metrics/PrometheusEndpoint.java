@@ -9,12 +9,10 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.net.InetAddress;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -146,9 +144,10 @@ public final class PrometheusEndpoint {
     }
 
     /**
-     * Starts the HTTP server from a daemon thread: the JDK's server makes its dispatcher thread inherit the
-     * daemon flag of the thread that starts it, and a non-daemon dispatcher would keep the application's
-     * JVM alive after its main method returned.
+     * Starts the library's HTTP server on our own daemon threads. The JDK's server makes its dispatcher thread
+     * inherit the daemon flag of the thread that starts it, and the library starts it from a thread of the
+     * executor it is given: a non-daemon executor would keep the application's JVM alive after its main
+     * method returned (PrometheusEndpointIT checks that the JVM still ends).
      */
     private static HTTPServer listen(MetricsOptions options, EnergyMetrics m) throws Exception {
         PrometheusRegistry reg = new PrometheusRegistry();
@@ -161,39 +160,25 @@ public final class PrometheusEndpoint {
                 .build();
         AtomicInteger n = new AtomicInteger();
         // Two threads at most: scrapes are cheap (a cached profile) and a slow client must not hold up the others.
-        ExecutorService executor = new ThreadPoolExecutor(1, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64), r -> {
+        // A full queue (64 scrapes waiting) drops the oldest: that scraper times out, the application is untouched.
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64), r -> {
             Thread t = new Thread(r, "energy-prometheus-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.DiscardOldestPolicy());
-        AtomicReference<Object> result = new AtomicReference<>();
-        Thread starter = new Thread(() -> {
-            try {
-                result.set(HTTPServer.builder(props)
-                        .inetAddress(InetAddress.getByName(options.prometheusHost()))
-                        .port(options.prometheusPort())
-                        .registry(reg)
-                        .executorService(executor)
-                        .buildAndStart());
-            } catch (Throwable t) {
-                result.set(t);
-            }
-        }, "energy-prometheus-start");
-        starter.setDaemon(true);
-        starter.start();
-        starter.join(TimeUnit.SECONDS.toMillis(10));
-        Object started = result.get();
-        if (started instanceof HTTPServer s) {
+        executor.allowCoreThreadTimeOut(true); // no idle threads between scrapes longer than a minute apart
+        try {
+            HTTPServer s = HTTPServer.builder(props)
+                    .inetAddress(InetAddress.getByName(options.prometheusHost()))
+                    .port(options.prometheusPort())
+                    .registry(reg)
+                    .executorService(executor)
+                    .buildAndStart();
             registry = reg;
             return s;
-        }
-        executor.shutdownNow();
-        if (started instanceof Exception e) {
+        } catch (Exception | Error e) {
+            executor.shutdownNow();
             throw e;
         }
-        if (started instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException("the HTTP server did not start within 10 s");
     }
 }
