@@ -76,9 +76,11 @@ public final class ScrapeLoad {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         Thread.sleep(Math.min(2000, interval));
         while (System.nanoTime() < end) {
+            long c0 = endpointCpuNanos();
             long t0 = System.nanoTime();
             HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
             long t1 = System.nanoTime();
+            long cpu = endpointCpuNanos() - c0;
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("scrape answered " + r.statusCode());
             }
@@ -86,9 +88,9 @@ public final class ScrapeLoad {
             for (byte b : r.body()) {
                 lines += b == '\n' ? 1 : 0;
             }
-            scrapes.add(new long[]{r.body().length, t1 - t0, lines});
-            System.out.printf(Locale.ROOT, "scrape %d: %d bytes, %d lines, %.2f ms%n", scrapes.size(), r.body().length,
-                    lines, (t1 - t0) / 1e6);
+            scrapes.add(new long[]{r.body().length, t1 - t0, lines, cpu});
+            System.out.printf(Locale.ROOT, "scrape %d: %d bytes, %d lines, %.2f ms, endpoint CPU %.2f ms%n", scrapes.size(),
+                    r.body().length, lines, (t1 - t0) / 1e6, cpu / 1e6);
             long sleep = interval - (System.nanoTime() - t0) / 1_000_000;
             if (sleep > 0) {
                 Thread.sleep(sleep);
@@ -101,11 +103,28 @@ public final class ScrapeLoad {
         long[] bytes = scrapes.stream().mapToLong(s -> s[0]).sorted().toArray();
         long[] nanos = scrapes.stream().mapToLong(s -> s[1]).sorted().toArray();
         long[] lines = scrapes.stream().mapToLong(s -> s[2]).sorted().toArray();
+        long[] cpu = scrapes.stream().mapToLong(s -> s[3]).sorted().toArray();
         System.out.printf(Locale.ROOT, "summary: methods=%d threads=%d seconds=%d interval=%d ms scrapes=%d "
-                        + "bytes median %d max %d, lines median %d, time median %.2f ms p90 %.2f ms max %.2f ms, calls %d%n",
+                        + "bytes median %d max %d, lines median %d, time median %.2f ms p90 %.2f ms max %.2f ms, "
+                        + "endpoint CPU per scrape median %.2f ms max %.2f ms, calls %d%n",
                 methods, threads, seconds, interval, scrapes.size(), bytes[bytes.length / 2], bytes[bytes.length - 1],
                 lines[lines.length / 2], nanos[nanos.length / 2] / 1e6, nanos[(int) (nanos.length * 0.9)] / 1e6,
-                nanos[nanos.length - 1] / 1e6, calls.get());
+                nanos[nanos.length - 1] / 1e6, cpu[cpu.length / 2] / 1e6, cpu[cpu.length - 1] / 1e6, calls.get());
+    }
+
+    /**
+     * CPU time of the agent's endpoint threads (named energy-prometheus-*; they serve the scrape, and build the
+     * profile when the cached one is older than a second): what a scrape costs, apart from waiting for a CPU.
+     */
+    static long endpointCpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("energy-prometheus-")) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getId()));
+            }
+        }
+        return sum;
     }
 
     /** Generates, compiles and loads {@code io.energy.bench.gen.Many}; returns a handle to each method. */
