@@ -80,7 +80,13 @@ public final class EnergyMetrics implements MultiCollector {
      * A session of this epoch ended (a reconfiguration): its final figures become the base that the next
      * session's figures are added to.
      */
-    public synchronized void carryOver(EnergyProfile finalProfile) {
+    public synchronized void carryOver(EnergyProfile finalProfile, Supplier<EnergyProfile> next, String sampler,
+                                       double samplePeriodSeconds) {
+        carryOver(finalProfile);
+        source(next, sampler, samplePeriodSeconds);
+    }
+
+    synchronized void carryOver(EnergyProfile finalProfile) {
         if (finalProfile != null) {
             snapshots(finalProfile);
         }
@@ -92,8 +98,10 @@ public final class EnergyMetrics implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        EnergyProfile p = profiles.get();
+        // The profile is taken under the monitor too: a scrape must not add an old session's profile to a base
+        // that a concurrent carryOver has already raised by that same session's figures.
         synchronized (this) {
+            EnergyProfile p = profiles.get();
             // The session hands out the same profile for a second: scrapes within it reuse its snapshots
             // (EnergyProfile.methods() walks the whole call tree, ~10-50 ms for 11 000 paths here).
             if (p != lastProfile) {

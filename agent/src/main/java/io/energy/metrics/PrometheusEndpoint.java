@@ -61,21 +61,24 @@ public final class PrometheusEndpoint {
                 close();
                 return "";
             }
-            if (metrics != null && replacedFinal != null) {
-                metrics.carryOver(replacedFinal);
+            Supplier<EnergyProfile> profiles = () -> session.profile(PROFILE_MAX_AGE_NANOS);
+            EnergyMetrics old = metrics;
+            if (old != null && replacedFinal != null && old.methodLimit() == options.prometheusMethods()) {
+                // A reconfiguration: the counters go on. One step, so no scrape sees the base without the source.
+                old.carryOver(replacedFinal, profiles, session.sampler(), session.samplePeriodSeconds());
             } else {
-                metrics = null;
-            }
-            if (metrics == null || metrics.methodLimit() != options.prometheusMethods()) {
-                EnergyMetrics fresh = new EnergyMetrics(options.prometheusMethods(), System.currentTimeMillis(), null);
+                // A first start, or a reconfiguration that changes prometheus.methods (the series themselves
+                // change): a new epoch, with a new start time.
+                EnergyMetrics fresh = new EnergyMetrics(options.prometheusMethods(), System.currentTimeMillis(), profiles);
+                fresh.source(profiles, session.sampler(), session.samplePeriodSeconds());
                 if (registry != null) { // a server kept open serves the new epoch from now on
-                    registry.unregister(metrics);
+                    if (old != null) {
+                        registry.unregister(old);
+                    }
                     registry.register(fresh);
                 }
                 metrics = fresh;
             }
-            Supplier<EnergyProfile> profiles = () -> session.profile(PROFILE_MAX_AGE_NANOS);
-            metrics.source(profiles, session.sampler(), session.samplePeriodSeconds());
             if (server != null && !sameAddress(bound, options)) {
                 stopServer();
             }

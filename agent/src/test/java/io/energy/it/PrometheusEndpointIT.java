@@ -102,6 +102,40 @@ class PrometheusEndpointIT {
         }
     }
 
+    /** A port already taken is one message, in the start's answer and in status; nothing is thrown. */
+    @Test
+    void aPortAlreadyTakenIsOneMessageAndNoException() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            MetricsOptions options = ConfigParser.parse("prometheus=" + taken.getLocalPort(), new Properties()).metrics();
+            List<String> problems = new ArrayList<>();
+            EnergyProfile profile = Profiles.flat(Map.of("a.A.run", 1L), 0);
+            String said = PrometheusEndpoint.sessionStarted(options, new PrometheusEndpoint.Session() {
+                @Override
+                public EnergyProfile profile(long maxAgeNanos) {
+                    return profile;
+                }
+
+                @Override
+                public String sampler() {
+                    return "instrumented-paths";
+                }
+
+                @Override
+                public double samplePeriodSeconds() {
+                    return 0.01;
+                }
+            }, null, problems::add);
+            assertEquals(1, problems.size(), problems.toString());
+            assertTrue(said.startsWith("the Prometheus endpoint could not listen on 127.0.0.1:" + taken.getLocalPort()), said);
+            assertTrue(said.contains("measuring goes on without it"), said);
+            assertTrue(PrometheusEndpoint.statusLine().startsWith("prometheus: the Prometheus endpoint could not listen"),
+                    PrometheusEndpoint.statusLine());
+            assertEquals(null, PrometheusEndpoint.url());
+        } finally {
+            PrometheusEndpoint.sessionStopped();
+        }
+    }
+
     /**
      * An application with its own io.prometheus client on the class path, under the agent with the endpoint:
      * each endpoint serves only its own metrics, the application's classes come from its own jars, the
