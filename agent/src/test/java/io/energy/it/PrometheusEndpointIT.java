@@ -45,8 +45,8 @@ class PrometheusEndpointIT {
 
     /**
      * Method names that a hand-written exposition gets wrong: a lambda's $, non-ASCII letters, a quote, a
-     * backslash, a newline (the JVM allows all but a few characters in method names; Kotlin and Scala make
-     * such names). They go through the library's writer and Prometheus's parser and must come back unchanged.
+     * backslash, a newline (the JVM forbids only . ; [ / < > in a method's name, and other JVM languages use
+     * the freedom). They go through the library's writer and Prometheus's parser and must come back unchanged.
      */
     @Test
     void hostileMethodNamesComeBackFromPrometheusUnchanged() throws Exception {
