@@ -7,7 +7,9 @@ import io.energy.report.EnergyProfile;
 /**
  * Between the agent's lifecycle (AgentCore) and the live metrics endpoint. The endpoint's classes, and
  * with them the Prometheus client's, are loaded only once some start asks for the endpoint: an agent
- * without {@code prometheus=} pays nothing for it.
+ * without {@code prometheus=} pays nothing for it (PrometheusEndpointIT checks the class log). For that, this
+ * class only makes static calls into {@link Live}: passing a {@code PrometheusEndpoint.Session} here would make
+ * the verifier load the endpoint's types when this class is linked.
  */
 final class MetricsHook {
     private static boolean used;
@@ -26,6 +28,34 @@ final class MetricsHook {
         }
         used = true;
         try {
+            return Live.started(options, s, replaced);
+        } catch (Throwable t) {
+            AgentLog.problem("the Prometheus endpoint failed (" + t + "); measuring goes on without it");
+            return "";
+        }
+    }
+
+    /** After a stop (not a reconfiguration): the endpoint closes. */
+    static synchronized void stopped() {
+        if (used) {
+            try {
+                Live.stopped();
+            } catch (Throwable t) {
+                AgentLog.problem("could not close the Prometheus endpoint: " + t);
+            }
+        }
+    }
+
+    static synchronized String status() {
+        return used ? Live.status() : "prometheus: off\n";
+    }
+
+    /** Everything that names the endpoint's types; loaded on the first start that asks for the endpoint. */
+    private static final class Live {
+        private Live() {
+        }
+
+        static String started(MetricsOptions options, EnergySession s, EnergySession replaced) {
             EnergyProfile replacedFinal = replaced == null ? null : replaced.recentProfile(0);
             String line = PrometheusEndpoint.sessionStarted(options, new PrometheusEndpoint.Session() {
                 @Override
@@ -47,24 +77,14 @@ final class MetricsHook {
                 AgentLog.info(line.trim());
             }
             return line;
-        } catch (Throwable t) {
-            AgentLog.problem("the Prometheus endpoint failed (" + t + "); measuring goes on without it");
-            return "";
         }
-    }
 
-    /** After a stop (not a reconfiguration): the endpoint closes. */
-    static synchronized void stopped() {
-        if (used) {
-            try {
-                PrometheusEndpoint.sessionStopped();
-            } catch (Throwable t) {
-                AgentLog.problem("could not close the Prometheus endpoint: " + t);
-            }
+        static void stopped() {
+            PrometheusEndpoint.sessionStopped();
         }
-    }
 
-    static synchronized String status() {
-        return used ? PrometheusEndpoint.statusLine() : "prometheus: off\n";
+        static String status() {
+            return PrometheusEndpoint.statusLine();
+        }
     }
 }

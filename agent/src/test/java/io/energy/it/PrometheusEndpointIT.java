@@ -102,6 +102,27 @@ class PrometheusEndpointIT {
         }
     }
 
+    /**
+     * The endpoint is off by default and then costs nothing: not one class of the Prometheus client or of the
+     * JDK's HTTP server is loaded. With prometheus=0 they are (so the class log would show them).
+     */
+    @Test
+    void withTheEndpointOffNoClassOfTheClientIsLoaded() throws Exception {
+        for (String opts : List.of("", ",prometheus=0")) {
+            Path work = dir.resolve(opts.isEmpty() ? "off" : "on");
+            Files.createDirectories(work);
+            Path log = work.resolve("classes.txt");
+            ForkedJvm.Result r = ForkedJvm.run(work, 60, ForkedJvm.java(null), "-Xlog:class+load:file=" + log,
+                    ForkedJvm.agentArg("include=io.energy.it.apps.**,out=" + work.resolve("out") + opts),
+                    "-cp", ForkedJvm.TEST_CLASSES.toString(), "io.energy.it.apps.Workload", "plain", "1000");
+            assertEquals(0, r.exitCode(), r.stderr());
+            String classes = Files.readString(log);
+            boolean loaded = classes.contains("io.energy.shaded.prometheus.") || classes.contains("io.energy.metrics.")
+                    || classes.contains("sun.net.httpserver.");
+            assertEquals(!opts.isEmpty(), loaded, "endpoint" + (opts.isEmpty() ? " off" : " on") + ": client classes loaded");
+        }
+    }
+
     /** A port already taken is one message, in the start's answer and in status; nothing is thrown. */
     @Test
     void aPortAlreadyTakenIsOneMessageAndNoException() throws Exception {
