@@ -126,7 +126,7 @@ public final class AgentCore {
             shutdownHook = new Thread(null, AgentCore::atExit, "energy-shutdown", EnergySession.DEEP_STACK);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
-        return previous + started(s, launch) + MetricsHook.started(s, replaced);
+        return previous + started(s, launch) + MetricsHook.started(s, replaced, launch);
     }
 
     /** What a start did, for the person at the attach CLI. */

@@ -108,19 +108,31 @@ class PrometheusEndpointIT {
      */
     @Test
     void withTheEndpointOffNoClassOfTheClientIsLoaded() throws Exception {
-        for (String opts : List.of("", ",prometheus=0")) {
-            Path work = dir.resolve(opts.isEmpty() ? "off" : "on");
-            Files.createDirectories(work);
-            Path log = work.resolve("classes.txt");
-            ForkedJvm.Result r = ForkedJvm.run(work, 60, ForkedJvm.java(null), "-Xlog:class+load:file=" + log,
-                    ForkedJvm.agentArg("include=io.energy.it.apps.**,out=" + work.resolve("out") + opts),
-                    "-cp", ForkedJvm.TEST_CLASSES.toString(), "io.energy.it.apps.Workload", "plain", "1000");
-            assertEquals(0, r.exitCode(), r.stderr());
-            String classes = Files.readString(log);
-            boolean loaded = classes.contains("io.energy.shaded.prometheus.") || classes.contains("io.energy.metrics.")
-                    || classes.contains("sun.net.httpserver.");
-            assertEquals(!opts.isEmpty(), loaded, "endpoint" + (opts.isEmpty() ? " off" : " on") + ": client classes loaded");
+        // Off: a whole run, start to exit (outputs written), loads nothing of the endpoint.
+        Path off = dir.resolve("off");
+        Files.createDirectories(off);
+        ForkedJvm.Result r = ForkedJvm.run(off, 60, ForkedJvm.java(null), "-Xlog:class+load:file=" + off.resolve("classes.txt"),
+                ForkedJvm.agentArg("include=io.energy.it.apps.**,out=" + off.resolve("out")),
+                "-cp", ForkedJvm.TEST_CLASSES.toString(), "io.energy.it.apps.Workload", "plain");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertFalse(endpointClasses(Files.readString(off.resolve("classes.txt"))), "endpoint off: its classes were loaded");
+        // On (the control: the same log shows them once the endpoint listens).
+        Path on = dir.resolve("on");
+        Files.createDirectories(on);
+        Process p = ForkedJvm.start(on, List.of(ForkedJvm.java(null), "-Xlog:class+load:file=" + on.resolve("classes.txt"),
+                ForkedJvm.agentArg("include=io.energy.it.apps.**,out=" + on.resolve("out") + ",prometheus=0"),
+                "-cp", ForkedJvm.TEST_CLASSES.toString(), "io.energy.it.apps.Workload", "serve"));
+        try {
+            await(on.resolve("stderr.txt"), Pattern.compile("prometheus metrics at (http://\\S+)"));
+            assertTrue(endpointClasses(Files.readString(on.resolve("classes.txt"))), "endpoint on: its classes in the log");
+        } finally {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    private static boolean endpointClasses(String classLog) {
+        return classLog.contains("io.energy.shaded.prometheus.") || classLog.contains("io.energy.metrics.")
+                || classLog.contains("sun.net.httpserver.");
     }
 
     /** A port already taken is one message, in the start's answer and in status; nothing is thrown. */
