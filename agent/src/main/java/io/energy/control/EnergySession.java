@@ -236,6 +236,48 @@ public final class EnergySession {
         }
     }
 
+    // ---- live metrics (issue 16) ----
+    private volatile EnergyProfile scrapeProfile;
+    private volatile long scrapeProfileAtNanos;
+    private final Object scrapeLock = new Object(); // not the session's own monitor: stop() holds that while writing
+
+    /**
+     * The profile for a metrics scrape: the same immutable picture the writers read, rebuilt at most once
+     * per {@code maxAgeNanos}, so that scrapes (several scrapers, or a tight scrape interval) under load
+     * take the ledger lock at most once per period. Also answers after stop, from the final ledger.
+     */
+    public EnergyProfile recentProfile(long maxAgeNanos) {
+        synchronized (scrapeLock) {
+            EnergyProfile p = scrapeProfile;
+            long now = System.nanoTime();
+            if (p == null || now - scrapeProfileAtNanos > maxAgeNanos) {
+                p = profile();
+                scrapeProfile = p;
+                scrapeProfileAtNanos = now;
+            }
+            return p;
+        }
+    }
+
+    /** The call-path sampler, for the metrics' info label: one place to change when the sampler does. */
+    public String samplerName() {
+        io.energy.sampling.StackSampler s = stacks;
+        return s == null ? "call-paths" : s.name();
+    }
+
+    /** The sampling period in use (the same choice start() makes from the source's domains). */
+    public double samplePeriodSeconds() {
+        io.energy.sampling.StackSampler s = stacks;
+        if (s != null) {
+            return s.periodNanos() / 1e9;
+        }
+        boolean fineCounter = false;
+        for (Domain dom : source.domains()) {
+            fineCounter |= !dom.estimated() && dom.grainNanos() <= 2_000_000L;
+        }
+        return config.samplePeriodFor(fineCounter).toNanos() / 1e9;
+    }
+
     /** Writes every output file to {@code dir}; problems are reported once and the data stays in memory. */
     public List<String> write(EnergyProfile profile, Path dir) {
         List<String> problems = FaultInjection.in("writer")
