@@ -58,6 +58,8 @@ public final class EnergySession {
     private long nextCheckpoint;
     private boolean writeProblemSaid;
     private volatile boolean stopped;
+    // ---- measurement windows (io.energy.api, issue 15) ----
+    private io.energy.window.WindowTracker windows;
 
     EnergySession(Config config, Instrumentation inst) {
         this.config = config;
@@ -128,6 +130,8 @@ public final class EnergySession {
         });
         collector = new Collector(this, ledger, sampler, source, stat, periodNanos, config.interval().toNanos(),
                 config.flush().toNanos(), this::flushed);
+        windows = new io.energy.window.WindowTracker(ledger, registry, source.name(), config.jfr());
+        windows.install();
         nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.checkpoint().toNanos();
         collector.start();
@@ -161,6 +165,13 @@ public final class EnergySession {
             live.interval(ledger, in, source);
         } catch (Throwable t) {
             internalError("jfr", t);
+        }
+        try {
+            if (windows != null) {
+                windows.intervalClosed(in);
+            }
+        } catch (Throwable t) {
+            internalError("windows", t);
         }
     }
 
@@ -208,7 +219,13 @@ public final class EnergySession {
             if (internalErrors.get() > 0) {
                 n.add(internalErrors.get() + " internal agent errors were suppressed; the figures may be incomplete.");
             }
-            return ProfileBuilder.build(ledger, registry, VERSION, startEpochMillis, source.name(), health, n);
+            if (windows != null && windows.dropped() > 0) {
+                n.add(windows.dropped() + " older measurement windows are not listed (the last "
+                        + windows.completed().size() + " are).");
+            }
+            EnergyProfile built = ProfileBuilder.build(ledger, registry, VERSION, startEpochMillis, source.name(),
+                    health, n);
+            return windows == null ? built : built.withWindows(windows.completed());
         }
     }
 
@@ -257,6 +274,9 @@ public final class EnergySession {
         synchronized (ledger) {
             collector.closeInterval(System.nanoTime());
             sampler.syncCalls(ledger);
+        }
+        if (windows != null) {
+            windows.uninstall();
         }
         EnergyProfile p = profile();
         writer.shutdown();
