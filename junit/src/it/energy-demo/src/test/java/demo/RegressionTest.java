@@ -11,21 +11,21 @@ class RegressionTest {
 
     @RepeatedTest(REPS)
     void hash() {
-        assertTrue(Work.hash(700) != 1);
+        assertTrue(Work.hash(5000) != 1);
     }
 
     @RepeatedTest(REPS)
     void sort() {
-        assertTrue(Work.sort(1_000_000) != 1);
+        assertTrue(Work.sort(2_500_000) != 1);
     }
 
     @RepeatedTest(REPS)
     void strings() {
-        assertTrue(Work.strings(600_000) > 0);
+        assertTrue(Work.strings(5_000_000) > 0);
     }
 
     @RepeatedTest(REPS)
     void primes() {
-        assertTrue(Work.primes(6_000_000) > 0);
+        assertTrue(Work.primes(25_000_000) > 0);
     }
 }
