@@ -84,6 +84,13 @@ public final class Baseline {
         return new Baseline(dir, by);
     }
 
+    /** A baseline from values in memory (tests, or tools that keep their own store). */
+    public static Baseline of(Map<String, double[]> joules) {
+        Map<String, List<Double>> by = new HashMap<>();
+        joules.forEach((k, v) -> by.put(k, java.util.Arrays.stream(v).boxed().toList()));
+        return new Baseline(null, by);
+    }
+
     public Path dir() {
         return dir;
     }
