@@ -130,7 +130,8 @@ public final class EnergySession {
         });
         collector = new Collector(this, ledger, sampler, source, stat, periodNanos, config.interval().toNanos(),
                 config.flush().toNanos(), this::flushed);
-        windows = new io.energy.window.WindowTracker(ledger, registry, source.name(), config.jfr());
+        windows = new io.energy.window.WindowTracker(ledger, registry, source.name(), config.interval().toNanos(),
+                config.jfr());
         windows.install();
         nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.checkpoint().toNanos();

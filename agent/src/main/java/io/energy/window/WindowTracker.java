@@ -56,6 +56,8 @@ public final class WindowTracker implements Function<Object[], Object> {
     private final List<Domain> domains;
     private final boolean[] inTotal;
     private final boolean jfr;
+    /** How long an ended window waits for its last interval: two intervals and a margin for the collector's tick. */
+    private final long endWaitMillis;
     private final long originNanos = System.nanoTime();
     private final com.sun.management.OperatingSystemMXBean os;
     private final Map<Long, Window> open = new LinkedHashMap<>();
@@ -100,7 +102,9 @@ public final class WindowTracker implements Function<Object[], Object> {
         }
     }
 
-    public WindowTracker(EnergyLedger ledger, MethodRegistry registry, String sourceName, boolean jfr) {
+    public WindowTracker(EnergyLedger ledger, MethodRegistry registry, String sourceName, long intervalNanos,
+                         boolean jfr) {
+        this.endWaitMillis = 2 * intervalNanos / 1_000_000 + 200;
         this.ledger = ledger;
         this.registry = registry;
         this.sourceName = sourceName;
@@ -216,6 +220,11 @@ public final class WindowTracker implements Function<Object[], Object> {
             w.endNanos = now;
             w.endCpu = cpu;
         }
+        // The interval holding the end closes within one interval and a tick; if the collector is stalled the
+        // application gets an answer anyway, after two intervals (the window still resolves later, for the outputs).
+        w.future.completeOnTimeout(unavailable("no interval was attributed within " + endWaitMillis
+                + " ms of the window's end (the agent's collector is stalled or stopping)"), endWaitMillis,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         if (w.event != null) {
             try {
                 JfrWindow.end(w.event);

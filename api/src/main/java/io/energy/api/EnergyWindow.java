@@ -16,7 +16,8 @@ import java.util.function.Function;
  *
  * <p>The agent attributes energy per interval ({@code interval}, 100 ms by default), so {@link #end()} waits
  * until the interval that contains the window's end has been closed: at most about one interval, bounded by
- * {@link #END_WAIT_MILLIS}. {@link #endAsync()} does not wait.
+ * two intervals (the agent answers with an unavailable reading then), and at most {@link #END_WAIT_MILLIS}
+ * if the agent does not answer at all. {@link #endAsync()} does not wait.
  */
 public final class EnergyWindow implements AutoCloseable {
     /** The longest {@link #end()} waits for the agent before returning an unavailable reading. */
