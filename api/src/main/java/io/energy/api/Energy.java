@@ -29,8 +29,11 @@ public final class Energy {
             + "or attach one with energy-attach)";
     static final String NOT_MEASURING = "the energy agent is loaded but not measuring (it has stopped, or it failed "
             + "to start: see its [energy] messages)";
-    /** A missing bridge is looked for again at most this often: an agent may be attached later. */
-    private static final long RETRY_NANOS = 1_000_000_000L;
+    /**
+     * A missing bridge is looked for again at most this often (a failed class lookup costs microseconds): an
+     * agent attached later is found within this time.
+     */
+    static final long RETRY_NANOS = 100_000_000L;
 
     private static volatile Field hookField;
     private static volatile long lastMiss = Long.MIN_VALUE;
