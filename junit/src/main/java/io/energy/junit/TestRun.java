@@ -103,7 +103,7 @@ final class TestRun implements ExtensionContext.Store.CloseableResource, AutoClo
     }
 
     static String fileName(String test) {
-        return test.replaceAll("[^A-Za-z0-9._#\\-\\[\\]]", "_") + ".json";
+        return test.replaceAll("[^A-Za-z0-9._#$\\-\\[\\]]", "_") + ".json";
     }
 
     /** The end of the run: every record written, and the table. */
