@@ -47,6 +47,11 @@ public final class WindowTracker implements Function<Object[], Object> {
     /** Top methods are skipped in ledgers larger than this: the snapshot is a walk of the whole call tree. */
     static final int MAX_NODES_FOR_TOP = 100_000;
     static final int TOP_METHODS = 5;
+    /**
+     * Open windows that keep a snapshot of every method's energy (for their top methods): windows an application
+     * begins and never ends must not hold a copy of the call tree each. Windows beyond this get no top methods.
+     */
+    static final int MAX_SNAPSHOTS = 64;
     /** How far apart two readings of the process CPU clock may be while measuring the same instant (Linux: one tick). */
     static final long CPU_GRAIN_NANOS = 10_000_000L;
 
@@ -63,6 +68,7 @@ public final class WindowTracker implements Function<Object[], Object> {
     private final Map<Long, Window> open = new LinkedHashMap<>();
     private final ArrayDeque<EnergyProfile.Window> kept = new ArrayDeque<>();
     private long dropped;
+    private int snapshots;
     private long nextId = 1;
     private long lastBoundaryNanos = Long.MIN_VALUE;
     private long lastBoundaryCpu = -1;
@@ -83,6 +89,7 @@ public final class WindowTracker implements Function<Object[], Object> {
         final double[] machine;
         final CompletableFuture<Object> future = new CompletableFuture<>();
         boolean ended;
+        boolean snapshot;
         long endNanos;
         long endCpu;
         int intervals;
@@ -142,6 +149,9 @@ public final class WindowTracker implements Function<Object[], Object> {
                 }
             }
             open.values().removeAll(pending);
+            for (Window w : pending) {
+                release(w);
+            }
         }
         for (Window w : pending) {
             w.future.complete(unavailable("the agent stopped measuring before the window's last interval was "
@@ -175,9 +185,18 @@ public final class WindowTracker implements Function<Object[], Object> {
             return "the energy agent has stopped measuring";
         }
         Map<Integer, Long> methods = null;
-        synchronized (ledger) {
-            if (ledger.nodeCount() <= MAX_NODES_FOR_TOP) {
-                methods = methodSelf();
+        boolean snapshot;
+        synchronized (this) {
+            snapshot = snapshots < MAX_SNAPSHOTS;
+            if (snapshot) {
+                snapshots++;
+            }
+        }
+        if (snapshot) {
+            synchronized (ledger) {
+                if (ledger.nodeCount() <= MAX_NODES_FOR_TOP) {
+                    methods = methodSelf();
+                }
             }
         }
         Object event = null;
@@ -192,11 +211,16 @@ public final class WindowTracker implements Function<Object[], Object> {
         long now = System.nanoTime();
         synchronized (this) {
             if (open.size() >= MAX_OPEN) {
+                if (snapshot) {
+                    snapshots--;
+                }
                 return "too many open windows (" + MAX_OPEN + "): end the windows you begin";
             }
             long id = nextId++;
-            open.put(id, new Window(id, label, Thread.currentThread().getName(), now, cpu, methods, event,
-                    domains.size()));
+            Window w = new Window(id, label, Thread.currentThread().getName(), now, cpu, methods, event,
+                    domains.size());
+            w.snapshot = snapshot;
+            open.put(id, w);
             return id;
         }
     }
@@ -213,6 +237,7 @@ public final class WindowTracker implements Function<Object[], Object> {
             }
             if (closed) {
                 open.remove(id);
+                release(w);
                 w.future.complete(unavailable("the energy agent stopped measuring before the window ended"));
                 return w.future;
             }
@@ -292,12 +317,21 @@ public final class WindowTracker implements Function<Object[], Object> {
                 w.intervals++;
                 if (w.ended && w.endNanos <= e) {
                     it.remove();
+                    release(w);
                     done.add(w);
                 }
             }
         }
         for (Window w : done) {
             resolve(w);
+        }
+    }
+
+    /** Tracker lock held: the window no longer counts against {@link #MAX_SNAPSHOTS}. */
+    private void release(Window w) {
+        if (w.snapshot) {
+            w.snapshot = false;
+            snapshots--;
         }
     }
 
