@@ -30,6 +30,9 @@ import java.util.function.Function;
  * splits an interval's energy among threads — read from the OS's process CPU clock at the window's ends and at
  * each interval's end. Where that clock did not move in the interval, the fraction is by wall time.
  *
+ * <p>GPU domains are pro-rated by wall time instead: a GPU's energy follows the time its kernels run, while the
+ * thread that launched them mostly waits. Their bound takes the uncertain part of each partial interval whole.
+ *
  * <p>The bound, per domain, adds for each partial end: the process energy of one CPU-clock grain (10 ms of CPU
  * on Linux) of that interval, since each reading of the clock may be off by a grain; plus the process power
  * times the power source's grain, since a counter that moves in steps puts energy into the wrong interval by up
@@ -60,6 +63,7 @@ public final class WindowTracker implements Function<Object[], Object> {
     private final String sourceName;
     private final List<Domain> domains;
     private final boolean[] inTotal;
+    private final boolean[] gpu;
     private final boolean jfr;
     /** How long an ended window waits for its last interval: two intervals and a margin for the collector's tick. */
     private final long endWaitMillis;
@@ -117,8 +121,10 @@ public final class WindowTracker implements Function<Object[], Object> {
         this.sourceName = sourceName;
         this.domains = ledger.domains();
         this.inTotal = new boolean[domains.size()];
+        this.gpu = new boolean[domains.size()];
         for (int d = 0; d < inTotal.length; d++) {
             inTotal[d] = domains.get(d).inTotal();
+            gpu[d] = domains.get(d).isGpu();
         }
         this.jfr = jfr;
         this.lastProcessCum = processCumulative();
@@ -309,10 +315,13 @@ public final class WindowTracker implements Function<Object[], Object> {
                     fraction = timeFraction;
                     uncertain = partialEnds == 0 ? 0 : Math.max(fraction, 1 - fraction);
                 }
+                double timeUncertain = partialEnds == 0 ? 0 : Math.max(timeFraction, 1 - timeFraction);
                 for (int d = 0; d < nd; d++) {
-                    w.process[d] += fraction * proc[d];
+                    // A GPU's energy follows wall time (kernels run while the launching thread waits), not CPU.
+                    boolean byTime = gpu[d];
+                    w.process[d] += (byTime ? timeFraction : fraction) * proc[d];
                     w.machine[d] += timeFraction * machine[d];
-                    w.bound[d] += uncertain * proc[d] + partialEnds * grainTerm[d];
+                    w.bound[d] += (byTime ? timeUncertain : uncertain) * proc[d] + partialEnds * grainTerm[d];
                 }
                 w.intervals++;
                 if (w.ended && w.endNanos <= e) {
