@@ -133,6 +133,38 @@ class WindowsIT {
     }
 
     @Test
+    void aGpuDomainsWindowEnergyFollowsWallTimeNotTheCpu(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        // A replayed trace: the GPU draws 100 W all along (cumulative joules every 10 ms for 120 s), the CPU 20 W.
+        StringBuilder trace = new StringBuilder("time_s,package:0,gpu:0\n");
+        for (int i = 0; i <= 12_000; i++) {
+            double t = i / 100.0;
+            trace.append(t).append(',').append(20 * t).append(',').append(100 * t).append('\n');
+        }
+        Path file = tmp.resolve("trace.csv");
+        Files.writeString(file, trace);
+        String apiJar = Path.of(Energy.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        ForkedJvm.Result r = ForkedJvm.run(tmp, 120, ForkedJvm.java(null),
+                ForkedJvm.agentArg("include=io.energy.it.apps.WindowApp,source=replay,replay=" + file + ",out="
+                        + tmp.resolve("out")),
+                "-cp", ForkedJvm.TEST_CLASSES + java.io.File.pathSeparator + apiJar, "io.energy.it.apps.WindowApp",
+                "gpu");
+        assertEquals(0, r.exitCode(), r.stderr());
+        Pattern p = Pattern.compile("domain (\\S+) gpu:0 J=(\\S+) bound=(\\S+) wall=(\\d+)");
+        int seen = 0;
+        for (String line : r.stdout().split("\n")) {
+            Matcher m = p.matcher(line.trim());
+            if (m.matches()) {
+                seen++;
+                double joules = Double.parseDouble(m.group(2));
+                double truth = 100.0 * Long.parseLong(m.group(4)) / 1e9;
+                // the sleeping window too: the GPU's energy is the GPU's power over the window's wall time
+                assertEquals(truth, joules, 0.05 * truth + 1.0, line);
+            }
+        }
+        assertEquals(2, seen, r.stdout() + r.stderr());
+    }
+
+    @Test
     void topMethodsNameTheMethodThatDidTheWork() {
         assertTrue(w("spin1").top().startsWith("io.energy.it.apps.WindowApp.spin"), w("spin1").top());
     }

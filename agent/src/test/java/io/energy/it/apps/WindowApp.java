@@ -24,6 +24,10 @@ public final class WindowApp {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("gpu")) {
+            gpu();
+            return;
+        }
         System.out.println("available " + Energy.available() + " reason=" + Energy.unavailableReason());
         // Warm-up, windows included: the JIT's compiler threads are part of the process, so their CPU would land
         // in the first windows, and this app's truth is the work thread's CPU alone.
@@ -90,6 +94,24 @@ public final class WindowApp {
             t.join();
         }
         print("both", both.end(), cpu[0] + cpu[1]);
+    }
+
+    /** Under a replayed trace with a GPU: one window that sleeps, one that works, per-domain joules and wall time. */
+    static void gpu() throws Exception {
+        spin(300);
+        for (String label : new String[] {"gpu-sleep", "gpu-spin"}) {
+            EnergyWindow w = Energy.begin(label);
+            if (label.equals("gpu-sleep")) {
+                Thread.sleep(400);
+            } else {
+                spin(300);
+            }
+            EnergyReading r = w.end();
+            for (EnergyReading.Domain d : r.domains()) {
+                System.out.println(String.format(Locale.ROOT, "domain %s %s J=%.6f bound=%.6f wall=%d", label, d.key(),
+                        d.joules(), d.bound(), r.wallNanos()));
+            }
+        }
     }
 
     static void measured(String label, long ms) {
