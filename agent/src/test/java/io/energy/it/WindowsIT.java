@@ -118,7 +118,9 @@ class WindowsIT {
     @Test
     void aWindowThatOnlySleepsCostsAlmostNothing() {
         W sleep = w("sleep");
-        assertTrue(sleep.joules() <= sleep.bound() + 0.05, "a 400 ms sleep cost " + sleep);
+        // The process is not quite idle (the agent's collector, the JIT): one step of the 10 ms process CPU clock
+        // (0.1 J at 10 W) may land in it. Spreading the neighbouring work in would cost joules, not tenths.
+        assertTrue(sleep.joules() <= sleep.bound() + 0.15, "a 400 ms sleep cost " + sleep);
     }
 
     @Test

@@ -26,6 +26,7 @@ class RegressionTest {
 
     @RepeatedTest(REPS)
     void primes() {
-        assertTrue(Work.primes(25_000_000) > 0);
+        // twice: one sieve is ~70 ms of CPU here, too close to the 10 ms grain of the process CPU clock
+        assertTrue(Work.primes(25_000_000) + Work.primes(25_000_000) > 0);
     }
 }
