@@ -125,6 +125,8 @@ final class TestRecord {
             v.put("medianJ", finite(verdict.newMedian()));
             v.put("change", finite(verdict.change()));
             v.put("p", finite(verdict.p()));
+            v.put("baselineRuns", verdict.baseRuns());
+            v.put("pRuns", finite(verdict.pRuns()));
             v.put("alpha", verdict.alpha());
             v.put("threshold", verdict.threshold());
             m.put("baseline", v);

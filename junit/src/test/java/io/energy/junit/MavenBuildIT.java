@@ -37,8 +37,8 @@ class MavenBuildIT {
     static final Path REPO = WORK.resolve("repo");
     static final Path SETTINGS = WORK.resolve("settings.xml");
     static final Path FIXTURE = Path.of("src/it/energy-demo").toAbsolutePath();
-    static final int UNCHANGED_RERUNS = Integer.getInteger("energy.e2e.reruns", 3);
-    static final int BASELINE_RUNS = 2;
+    static final int UNCHANGED_RERUNS = Integer.getInteger("energy.e2e.reruns", 2);
+    static final int BASELINE_RUNS = 4;
     static final String VERSION = System.getProperty("energy.project.version", "0.1.0-SNAPSHOT");
 
     record Build(int exitCode, String log, Path project) {
@@ -159,7 +159,8 @@ class MavenBuildIT {
     void baselineModeFlagsAMethodMadeTwiceAsExpensiveAndNoUnchangedReRun() throws Exception {
         Path project = freshProject("baseline");
         long t0 = System.nanoTime();
-        // The baseline: two recorded builds, each kept in its own subdirectory; baseline mode pools them.
+        // The baseline: four recorded builds, each in its own subdirectory: baseline mode pools their repetitions
+        // and tests the new build against how much the four builds moved among themselves.
         Path store = WORK.resolve("baseline-store");
         for (int k = 1; k <= BASELINE_RUNS; k++) {
             Build record = mvn(project, "baseline-record-" + k, "-Dtest=RegressionTest");
@@ -184,8 +185,9 @@ class MavenBuildIT {
                 assertTrue(v != null, "no baseline verdict for " + t + "\n" + again.log());
                 comparisons++;
                 falseAlarms += v.get("outcome").asText().equals("regression") ? 1 : 0;
-                report.append(String.format(Locale.ROOT, "unchanged run %d %-8s %+6.1f%% p=%.3g %s%n", k, t,
-                        100 * v.get("change").asDouble(), v.get("p").asDouble(), v.get("outcome").asText()));
+                report.append(String.format(Locale.ROOT, "unchanged run %d %-8s %+6.1f%% p=%.3g runs p=%.3g %s%n", k, t,
+                        100 * v.get("change").asDouble(), v.get("p").asDouble(), v.get("pRuns").asDouble(),
+                        v.get("outcome").asText()));
             }
             if (falseAlarms == 0) {
                 assertEquals(0, again.exitCode(), "an unchanged re-run failed the build:\n" + again.log());
@@ -196,8 +198,9 @@ class MavenBuildIT {
         Map<String, String> r = results(project, "demo.RegressionTest");
         for (String t : tests) {
             JsonNode v = record(project, "demo.RegressionTest#" + t).get("baseline");
-            report.append(String.format(Locale.ROOT, "sort x2 run    %-8s %+6.1f%% p=%.3g %s%n", t,
-                    100 * v.get("change").asDouble(), v.get("p").asDouble(), v.get("outcome").asText()));
+            report.append(String.format(Locale.ROOT, "sort x2 run    %-8s %+6.1f%% p=%.3g runs p=%.3g %s%n", t,
+                    100 * v.get("change").asDouble(), v.get("p").asDouble(), v.get("pRuns").asDouble(),
+                    v.get("outcome").asText()));
             if (t.equals("sort")) {
                 assertEquals("regression", v.get("outcome").asText(), v.toString());
             } else {
@@ -218,6 +221,7 @@ class MavenBuildIT {
         String msg = r.values().stream().filter(m -> m != null).findFirst().orElseThrow();
         assertTrue(msg.startsWith("energy regression in demo.RegressionTest#sort: median "), msg);
         assertTrue(msg.contains("(estimated: CPU-time model)"), msg);
+        assertTrue(msg.contains("against the spread of 4 baseline runs p = "), msg);
         assertEquals(0, falseAlarms, report.toString());
         assertTrue(slower.log().contains("vs baseline"), "no baseline column in the table:\n" + slower.log());
     }
