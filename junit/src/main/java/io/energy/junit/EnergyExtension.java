@@ -26,11 +26,12 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code energy.tests.dir} — where the per-test JSON goes ({@code target/energy-tests})</li>
  *   <li>{@code energy.baseline=DIR} — compare each test with the runs stored under DIR (earlier
- *       {@code target/energy-tests/} directories): a test fails when its repetitions' joules are significantly
- *       larger (Mann–Whitney one-sided, p &lt; {@code energy.baseline.alpha}, default 0.01) <em>and</em> the median
- *       grew by more than {@code energy.baseline.threshold} (default {@code 10%}). The check runs at a
- *       {@code @RepeatedTest}'s last repetition over all of them; a test needs at least 3 repetitions here and
- *       in the baseline to be compared.</li>
+ *       {@code target/energy-tests/} directories, one per subdirectory): a test fails when its repetitions' joules
+ *       are significantly larger (Mann–Whitney one-sided, p &lt; {@code energy.baseline.alpha}, default 0.01),
+ *       <em>and</em> the median grew by more than {@code energy.baseline.threshold} (default {@code 10%}),
+ *       <em>and</em>, with 3 or more stored runs, the new median lies beyond the stored runs' own spread (see
+ *       {@link Baseline}). The check runs at a {@code @RepeatedTest}'s last repetition over all of them; a test
+ *       needs at least 3 repetitions here and in the baseline to be compared.</li>
  *   <li>{@code energy.require=true} — fail budgeted tests when no agent is measuring (default: they pass and the
  *       record says why)</li>
  * </ul>
