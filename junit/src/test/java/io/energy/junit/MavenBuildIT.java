@@ -104,8 +104,13 @@ class MavenBuildIT {
         cmd.addAll(List.of(args));
         cmd.add("test");
         Path logFile = WORK.resolve(log + ".log");
-        Process p = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true)
-                .redirectOutput(logFile.toFile()).start();
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile()).start();
+        } catch (IOException e) {
+            throw new AssertionError("cannot run mvn (this test runs real Maven builds: mvn must be on the PATH): " + e);
+        }
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new AssertionError("mvn did not finish in 300 s: " + cmd);
