@@ -60,6 +60,8 @@ public final class EnergySession {
     private long nextCheckpoint;
     private boolean writeProblemSaid;
     private volatile boolean stopped;
+    // ---- measurement windows (io.energy.api, issue 15) ----
+    private io.energy.window.WindowTracker windows;
 
     EnergySession(Config config, Instrumentation inst) {
         this.config = config;
@@ -143,6 +145,9 @@ public final class EnergySession {
         });
         collector = new Collector(this, ledger, sampler, stacks, source, stat, periodNanos, config.interval().toNanos(),
                 config.flush().toNanos(), this::flushed);
+        windows = new io.energy.window.WindowTracker(ledger, registry, source.name(), config.interval().toNanos(),
+                config.jfr());
+        windows.install();
         nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.checkpoint().toNanos();
         collector.start();
@@ -181,6 +186,13 @@ public final class EnergySession {
             live.interval(ledger, in, source);
         } catch (Throwable t) {
             internalError("jfr", t);
+        }
+        try {
+            if (windows != null) {
+                windows.intervalClosed(in);
+            }
+        } catch (Throwable t) {
+            internalError("windows", t);
         }
     }
 
@@ -231,8 +243,13 @@ public final class EnergySession {
             if (stacks != null && stacks.problem() != null) {
                 n.add(stacks.problem());
             }
-            return ProfileBuilder.build(ledger, registry, VERSION, startEpochMillis, source.name(), health, n,
-                    samplerLabel);
+            if (windows != null && windows.dropped() > 0) {
+                n.add(windows.dropped() + " older measurement windows are not listed (the last "
+                        + windows.completed().size() + " are).");
+            }
+            EnergyProfile built = ProfileBuilder.build(ledger, registry, VERSION, startEpochMillis, source.name(),
+                    health, n, samplerLabel);
+            return windows == null ? built : built.withWindows(windows.completed());
         }
     }
 
@@ -326,6 +343,9 @@ public final class EnergySession {
         }
         if (stacks != null) {
             stacks.stop();
+        }
+        if (windows != null) {
+            windows.uninstall();
         }
         EnergyProfile p = profile();
         writer.shutdown();
