@@ -147,6 +147,7 @@ public final class EnergySession {
                 config.flush().toNanos(), this::flushed);
         windows = new io.energy.window.WindowTracker(ledger, registry, source.name(), config.interval().toNanos(),
                 config.jfr());
+        windows.onWindowEnd(collector::harvestAtNextInterval);
         windows.install();
         nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.checkpoint().toNanos();

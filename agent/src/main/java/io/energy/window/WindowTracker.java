@@ -78,6 +78,8 @@ public final class WindowTracker implements Function<Object[], Object> {
     private long lastBoundaryCpu = -1;
     private final long[] lastProcessCum;
     private volatile boolean closed;
+    /** Asks the collector to harvest the stack sampler at the next interval's close (set by the session). */
+    private volatile Runnable harvestRequest;
 
     /** One window while it is open or waiting for its last interval. Guarded by the tracker. */
     private static final class Window {
@@ -111,6 +113,11 @@ public final class WindowTracker implements Function<Object[], Object> {
             this.bound = new double[domains];
             this.machine = new double[domains];
         }
+    }
+
+    /** What to call when a window ends so that the next interval brings its stack samples. */
+    public void onWindowEnd(Runnable harvestRequest) {
+        this.harvestRequest = harvestRequest;
     }
 
     public WindowTracker(EnergyLedger ledger, MethodRegistry registry, String sourceName, long intervalNanos,
@@ -250,6 +257,12 @@ public final class WindowTracker implements Function<Object[], Object> {
             w.ended = true;
             w.endNanos = now;
             w.endCpu = cpu;
+        }
+        // The stack sampler may harvest less often than every interval: the interval holding this end must
+        // bring its samples, or the window's top methods would miss its last stretch.
+        Runnable r = harvestRequest;
+        if (r != null) {
+            r.run();
         }
         // The interval holding the end closes within one interval and a tick; if the collector is stalled the
         // application gets an answer anyway, after two intervals (the window still resolves later, for the outputs).
@@ -433,13 +446,23 @@ public final class WindowTracker implements Function<Object[], Object> {
         return out;
     }
 
-    /** Self energy per method (all its call paths), domains that add up, in nJ. Ledger lock held. */
+    /**
+     * Energy per method, domains that add up, in nJ. Ledger lock held. With CPU energy on real stacks, a sampled
+     * frame's self energy counts for the innermost instrumented method above it (what the user named, with the
+     * JDK and library code it called), or for the frame itself where no instrumented method is on its stack.
+     */
     private Map<Integer, Long> methodSelf() {
         Map<Integer, Long> by = new HashMap<>();
         ArrayDeque<LedgerNode> stack = new ArrayDeque<>();
+        ArrayDeque<Integer> owners = new ArrayDeque<>();
         stack.push(ledger.root());
+        owners.push(0);
         while (!stack.isEmpty()) {
             LedgerNode n = stack.pop();
+            int owner = owners.pop();
+            if (n.methodId > 0 && registry.instrumented(n.methodId)) {
+                owner = n.methodId;
+            }
             if (n.methodId > 0) {
                 long s = 0;
                 for (int d = 0; d < inTotal.length; d++) {
@@ -448,11 +471,12 @@ public final class WindowTracker implements Function<Object[], Object> {
                     }
                 }
                 if (s != 0) {
-                    by.merge(n.methodId, s, Long::sum);
+                    by.merge(owner > 0 ? owner : n.methodId, s, Long::sum);
                 }
             }
             for (LedgerNode c : n.children()) {
                 stack.push(c);
+                owners.push(owner);
             }
         }
         return by;
