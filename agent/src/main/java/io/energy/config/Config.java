@@ -34,7 +34,30 @@ public record Config(
         double estimateBusyWattsPerCore,
         Map<String, Double> idleWatts,
         LogLevel log,
-        int top) {
+        int top,
+        // Issue 13: what instrumentation may cost (kept apart so that merges stay simple).
+        boolean weaveTrivial,
+        double overheadBudget) {
+
+    /** The configuration before weave.trivial and overhead existed: their defaults (skip trivial, 1%). */
+    public Config(List<MethodPattern> include, List<MethodPattern> exclude, Path out, Source source, Path replay,
+                  Path record, Path raplRoot, String nvmlLibrary, Duration interval, Duration samplePeriod,
+                  Duration checkpoint, Duration flush, Duration longCall, boolean jfr, boolean jfrRecord,
+                  int maxPaths, int maxDepth, List<MethodPattern> gpuScope, StaticShare staticShare,
+                  boolean dedicated, double estimateIdleWattsPerCore, double estimateBusyWattsPerCore,
+                  Map<String, Double> idleWatts, LogLevel log, int top) {
+        this(include, exclude, out, source, replay, record, raplRoot, nvmlLibrary, interval, samplePeriod, checkpoint,
+                flush, longCall, jfr, jfrRecord, maxPaths, maxDepth, gpuScope, staticShare, dedicated,
+                estimateIdleWattsPerCore, estimateBusyWattsPerCore, idleWatts, log, top, false, DEFAULT_OVERHEAD);
+    }
+
+    /** The default overhead budget: counting may cost 1% of the process's CPU time. */
+    public static final double DEFAULT_OVERHEAD = 0.01;
+
+    /** True when every call of every woven method is counted whatever it costs ({@code overhead=off}). */
+    public boolean overheadUnbounded() {
+        return overheadBudget <= 0;
+    }
 
     public enum Source { AUTO, ESTIMATE, RAPL, NVML, REPLAY }
 

@@ -57,6 +57,11 @@ public final class ConfigParser {
         k.put("log", "quiet | info | debug (default info)");
         k.put("top", "rows in the table printed at exit, 0 to 1000 (default 10)");
         k.put("config", "a properties file with any of these keys");
+        // Issue 13: what instrumentation may cost.
+        k.put("weave.trivial", "true | false: also instrument trivial methods (no calls, no loops, at most 35 bytes "
+                + "of bytecode: accessors, constant returns), whose time otherwise stays with their callers (default false)");
+        k.put("overhead", "how much of the process's CPU time counting calls may cost, 0.01% to 100%, or off to count "
+                + "every call whatever it costs; the hottest methods beyond it stop being counted (default 1%)");
         KEYS = Collections.unmodifiableMap(k);
     }
 
@@ -162,7 +167,27 @@ public final class ConfigParser {
                 number("estimate.busy.watts", v.getOrDefault("estimate.busy.watts", "3.5"), 0, 1000),
                 idle(v.get("idle")),
                 choice("log", v.getOrDefault("log", "info"), Config.LogLevel.class),
-                integer("top", v.getOrDefault("top", "10"), 0, 1000));
+                integer("top", v.getOrDefault("top", "10"), 0, 1000),
+                bool("weave.trivial", v.getOrDefault("weave.trivial", "false")),
+                overhead(v.getOrDefault("overhead", "1%")));
+    }
+
+    /** {@code 1%}, {@code 0.5%}, a bare number (percent), or off / 0 (no budget): a fraction, 0 for off. */
+    static double overhead(String value) {
+        String s = value.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("off") || s.equals("0") || s.equals("0%")) {
+            return 0;
+        }
+        try {
+            double pct = Double.parseDouble(s.endsWith("%") ? s.substring(0, s.length() - 1).trim() : s);
+            if (Double.isFinite(pct) && pct >= 0.01 && pct <= 100) {
+                return pct / 100;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigException("overhead", "option overhead='" + printable(value) + "' is not a percentage; expected "
+                + KEYS.get("overhead"));
     }
 
     private static List<MethodPattern> patterns(String key, String value) {

@@ -12,6 +12,7 @@ import java.security.ProtectionDomain;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -33,15 +34,33 @@ final class EnergyTransformer implements ClassFileTransformer {
     private final String[] ignored;
     private final Set<String> instrumentedTypes;
     private final AtomicLong errors;
+    /** Keys ({@link #key}) of methods left unwoven because they are trivial ({@link TrivialMethod}). */
+    private final Set<String> skippedTrivial;
+    /** Keys of methods the overhead budget took the counting out of: woven no more, whatever the config says. */
+    private final Set<String> unwoven;
 
     EnergyTransformer(Config config, MethodRegistry registry, Consumer<String> log, String[] ignoredPrefixes,
                       Set<String> instrumentedTypes, AtomicLong errors) {
+        this(config, registry, log, ignoredPrefixes, instrumentedTypes, errors, ConcurrentHashMap.newKeySet(),
+                ConcurrentHashMap.newKeySet());
+    }
+
+    EnergyTransformer(Config config, MethodRegistry registry, Consumer<String> log, String[] ignoredPrefixes,
+                      Set<String> instrumentedTypes, AtomicLong errors, Set<String> skippedTrivial,
+                      Set<String> unwoven) {
         this.config = config;
         this.registry = registry;
         this.log = log;
         this.ignored = ignoredPrefixes.clone();
         this.instrumentedTypes = instrumentedTypes;
         this.errors = errors;
+        this.skippedTrivial = skippedTrivial;
+        this.unwoven = unwoven;
+    }
+
+    /** A method's identity across loads and retransformations: the registry's key. */
+    static String key(String className, String methodName, String descriptor) {
+        return className + '#' + methodName + descriptor;
     }
 
     /** Whether a class of this binary name could be instrumented: the name-only part of the decision. */
@@ -90,13 +109,20 @@ final class EnergyTransformer implements ClassFileTransformer {
         reader.accept(new ClassVisitor(API) {
             @Override
             public MethodVisitor visitMethod(int acc, String name, String desc, String sig, String[] exceptions) {
-                if (!measured(className, acc, name)) {
+                if (!measured(className, acc, name) || unwoven.contains(key(className, name, desc))) {
                     return null;
                 }
-                return new MethodVisitor(API) {
+                boolean weaveTrivial = config.weaveTrivial();
+                return new TrivialMethod(API) {
                     @Override
                     public void visitMaxs(int maxStack, int locals) {
-                        maxLocals.put(name + desc, locals);
+                        if (weaveTrivial || !trivial()) {
+                            maxLocals.put(name + desc, locals);
+                        } else {
+                            // Not woven: its time stays with its caller. Counted once per method, however
+                            // often the class is retransformed.
+                            skippedTrivial.add(key(className, name, desc));
+                        }
                     }
                 };
             }

@@ -33,6 +33,8 @@ public final class Instrumenter {
     private final Consumer<String> log;
     private final Set<String> instrumentedTypes = ConcurrentHashMap.newKeySet();
     private final AtomicLong errors = new AtomicLong();
+    private final Set<String> skippedTrivial = ConcurrentHashMap.newKeySet();
+    private final Set<String> unwoven = ConcurrentHashMap.newKeySet();
     private EnergyTransformer transformer;
 
     public Instrumenter(Config config, MethodRegistry registry, Consumer<String> log) {
@@ -42,7 +44,8 @@ public final class Instrumenter {
     }
 
     public void install(Instrumentation inst) {
-        transformer = new EnergyTransformer(config, registry, log, IGNORED, instrumentedTypes, errors);
+        transformer = new EnergyTransformer(config, registry, log, IGNORED, instrumentedTypes, errors, skippedTrivial,
+                unwoven);
         inst.addTransformer(transformer, true);
         // At launch nothing of the application is loaded yet and this list is empty; on attach it is the
         // application's classes that are already running.
@@ -103,6 +106,39 @@ public final class Instrumenter {
             }
         }
         return ok;
+    }
+
+    /**
+     * Takes the counting out of these methods (registry ids) while the agent runs: their classes are
+     * retransformed without the bridge calls in them, and stay so for the rest of the session, in classes
+     * loaded later too. The class's other methods stay woven, with the same ids, so their counts go on.
+     *
+     * @return false if a class could not be retransformed (it keeps counting; the error is logged)
+     */
+    public boolean unweave(Instrumentation inst, java.util.Collection<Integer> methodIds) {
+        Set<String> classes = new java.util.HashSet<>();
+        for (int id : methodIds) {
+            MethodRegistry.MethodInfo m = registry.info(id);
+            if (m != null && unwoven.add(EnergyTransformer.key(m.className(), m.methodName(), m.descriptor()))) {
+                classes.add(m.className());
+            }
+        }
+        if (classes.isEmpty() || transformer == null) {
+            return true;
+        }
+        // Every loaded class of that name, in every loader: each carries its own copy of the woven code.
+        List<Class<?>> changed = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (classes.contains(c.getName()) && candidate(c) && inst.isModifiableClass(c)) {
+                changed.add(c);
+            }
+        }
+        return retransform(inst, changed);
+    }
+
+    /** Methods the include patterns named that were left unwoven because they are trivial. */
+    public int skippedTrivial() {
+        return skippedTrivial.size();
     }
 
     public Set<String> instrumentedTypes() {

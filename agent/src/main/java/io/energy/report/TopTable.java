@@ -47,9 +47,20 @@ public final class TopTable {
                 continue;
             }
             shown++;
-            sb.append(String.format(Locale.ROOT, "[energy] %-52s %10d %10.1f %9.3f ±%5.3f %6.1f%%%n",
-                    shorten(m.name(), 52), m.calls(), m.selfWallNanos() / 1e6, m.selfTotal() / 1e9,
+            boolean stopped = p.health().countingStopped(m.name()) != null;
+            sb.append(String.format(Locale.ROOT, "[energy] %-52s %9d%s %10.1f %9.3f ±%5.3f %6.1f%%%n",
+                    shorten(m.name(), 52), m.calls(), stopped ? "*" : " ", m.selfWallNanos() / 1e6, m.selfTotal() / 1e9,
                     m.selfBoundTotal(), total > 0 ? 100.0 * m.selfTotal() / total : 0));
+        }
+        EnergyProfile.Health h = p.health();
+        if (!h.overhead().stopped().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "[energy] * counting stopped by the overhead budget (overhead=%s) in %d "
+                    + "methods: calls are those counted until then, energy still sampled; overhead=off counts every call%n",
+                    h.overhead().budgetText(), h.overhead().stopped().size()));
+        }
+        if (h.trivialSkipped() > 0) {
+            sb.append(String.format(Locale.ROOT, "[energy] %d trivial methods (no calls, no loops) not instrumented: "
+                    + "their time stays with their callers; weave.trivial=true instruments them%n", h.trivialSkipped()));
         }
         if (outDir != null) {
             sb.append("[energy] files in ").append(outDir).append(System.lineSeparator());

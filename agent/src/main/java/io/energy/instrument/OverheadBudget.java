@@ -1,0 +1,153 @@
+package io.energy.instrument;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The overhead budget: decides, from each woven method's call rate and a cost per woven call, which
+ * methods must stop being counted so that counting costs at most a fraction of the process's CPU time.
+ *
+ * <p>Fed with cumulative counts (calls per method id, the process's CPU time) at any cadence; it looks at
+ * the window since its last decision once that window is at least {@code minWindowNanos} long. In each
+ * window the estimated cost of counting is {@code Σ calls × callCostNanos}; when that exceeds
+ * {@code fraction × process CPU}, the methods with the most calls in the window are stopped, hottest
+ * first, until the rest fits. A stopped method is never considered again. Pure bookkeeping: no clock,
+ * no threads, no instrumentation; the caller acts on what it returns.
+ *
+ * <p>The denominator is the process's CPU time, not the wall clock, so that the budget means the same on
+ * one busy thread and on sixteen: counting costs CPU on the threads that make the calls. A nearly idle
+ * process is treated as using at least {@link #MIN_CPU_SHARE} of one CPU, so a service waiting for work
+ * does not lose its counting to a few hundred calls.
+ */
+public final class OverheadBudget {
+    /**
+     * Cost of one woven call in real code, in CPU nanoseconds: measured on the H2 benchmark (woven calls of
+     * non-trivial methods, {@code overhead=off}, the extra CPU time divided by the calls counted; see
+     * docs/performance.md). JMH's 4–5 ns is the bridge alone; in real code the woven method also stops being
+     * inlined into its caller.
+     */
+    public static final double CALL_COST_NANOS = 14;
+    /** Shortest window a decision is made on: shorter ones carry too few calls and a coarse CPU clock. */
+    public static final long MIN_WINDOW_NANOS = 200_000_000L;
+    /** A process is taken to use at least this share of one CPU when the budget is computed. */
+    public static final double MIN_CPU_SHARE = 0.10;
+
+    /** One method whose counting stopped, and why. */
+    public record Stop(int methodId, long atNanos, long callsInWindow, double callsPerSecond, double costShare) {
+    }
+
+    private final double fraction;
+    private final double callCostNanos;
+    private final long minWindowNanos;
+    private boolean[] stopped = new boolean[0];
+    private final List<Stop> stops = new ArrayList<>();
+    private long lastNanos = Long.MIN_VALUE;
+    private long lastCpu;
+    private long[] lastCalls = new long[0];
+    private double estimatedCostNanos;
+
+    /**
+     * @param fraction       share of the process's CPU time counting may cost (0.01 for 1%)
+     * @param callCostNanos  cost of one woven call
+     * @param minWindowNanos shortest window to decide on
+     */
+    public OverheadBudget(double fraction, double callCostNanos, long minWindowNanos) {
+        if (!(fraction > 0) || !(callCostNanos > 0) || minWindowNanos <= 0) {
+            throw new IllegalArgumentException("fraction, cost and window must be positive");
+        }
+        this.fraction = fraction;
+        this.callCostNanos = callCostNanos;
+        this.minWindowNanos = minWindowNanos;
+    }
+
+    /**
+     * Looks at the counts now; returns the methods to stop counting (hottest first), empty when within budget
+     * or when the window is still too short.
+     *
+     * @param nowNanos        monotonic time
+     * @param processCpuNanos the process's cumulative CPU time, or negative if unknown (then the wall clock
+     *                        of one CPU stands in)
+     * @param calls           cumulative calls per method id (index = id; ids 0 and below are not methods)
+     */
+    public List<Stop> observe(long nowNanos, long processCpuNanos, long[] calls) {
+        if (lastNanos == Long.MIN_VALUE) {
+            remember(nowNanos, processCpuNanos, calls);
+            return List.of();
+        }
+        long dt = nowNanos - lastNanos;
+        if (dt < minWindowNanos) {
+            return List.of();
+        }
+        long cpu = processCpuNanos >= 0 && lastCpu >= 0 ? processCpuNanos - lastCpu : dt;
+        double denominator = Math.max(cpu, MIN_CPU_SHARE * dt);
+        double allowed = fraction * denominator;
+        boolean[] stopped = stopped(calls.length);
+        int n = calls.length;
+        long[] delta = new long[n];
+        double total = 0;
+        for (int id = 1; id < n; id++) {
+            long before = id < lastCalls.length ? lastCalls[id] : 0;
+            delta[id] = Math.max(0, calls[id] - before);
+            double cost = delta[id] * callCostNanos;
+            estimatedCostNanos += cost;
+            if (!stopped[id]) {
+                total += cost;
+            }
+        }
+        List<Stop> out = new ArrayList<>();
+        if (total > allowed) {
+            List<Integer> hottest = new ArrayList<>();
+            for (int id = 1; id < n; id++) {
+                if (!stopped[id] && delta[id] > 0) {
+                    hottest.add(id);
+                }
+            }
+            hottest.sort((a, b) -> Long.compare(delta[b], delta[a]));
+            for (int id : hottest) {
+                if (total <= allowed) {
+                    break;
+                }
+                double cost = delta[id] * callCostNanos;
+                total -= cost;
+                stopped[id] = true;
+                Stop s = new Stop(id, nowNanos, delta[id], delta[id] * 1e9 / dt, cost / denominator);
+                out.add(s);
+                stops.add(s);
+            }
+        }
+        remember(nowNanos, processCpuNanos, calls);
+        return out;
+    }
+
+    private void remember(long nowNanos, long processCpuNanos, long[] calls) {
+        lastNanos = nowNanos;
+        lastCpu = processCpuNanos;
+        lastCalls = calls.clone();
+    }
+
+    private boolean[] stopped(int size) {
+        if (stopped.length < size) {
+            stopped = java.util.Arrays.copyOf(stopped, size);
+        }
+        return stopped;
+    }
+
+    /** Every stop so far, in the order decided. */
+    public List<Stop> stops() {
+        return Collections.unmodifiableList(stops);
+    }
+
+    public double fraction() {
+        return fraction;
+    }
+
+    public double callCostNanos() {
+        return callCostNanos;
+    }
+
+    /** What counting has cost so far by this budget's estimate: calls seen × cost per call, in CPU ns. */
+    public double estimatedCostNanos() {
+        return estimatedCostNanos;
+    }
+}
