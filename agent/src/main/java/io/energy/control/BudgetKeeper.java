@@ -52,6 +52,9 @@ final class BudgetKeeper {
 
     /** Collector thread, ledger lock held. */
     void intervalClosed(long nowNanos) {
+        if (!budget.due(nowNanos)) {
+            return; // the walk over every call path is not free: only when a decision can be made
+        }
         long[] calls = callsSoFar();
         List<OverheadBudget.Stop> stops = budget.observe(nowNanos, ledger.processCpuNanos(), calls);
         if (stops.isEmpty()) {

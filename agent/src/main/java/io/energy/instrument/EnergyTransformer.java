@@ -131,7 +131,9 @@ final class EnergyTransformer implements ClassFileTransformer {
             return null;
         }
         boolean frames = (reader.readUnsignedShort(6) & 0xFFFF) >= Opcodes.V1_7;
-        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        // No COMPUTE_MAXS: the weaver knows what it adds (one local, two stack slots), and ASM's own analysis
+        // of every woven method was a good part of the weaving time of a large library at start-up.
+        ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(API, writer) {
             @Override
             public MethodVisitor visitMethod(int acc, String name, String desc, String sig, String[] exceptions) {

@@ -120,6 +120,11 @@ public final class OverheadBudget {
         return out;
     }
 
+    /** Whether {@link #observe} would look at the window now: the caller can skip gathering the counts. */
+    public boolean due(long nowNanos) {
+        return lastNanos == Long.MIN_VALUE || nowNanos - lastNanos >= minWindowNanos;
+    }
+
     private void remember(long nowNanos, long processCpuNanos, long[] calls) {
         lastNanos = nowNanos;
         lastCpu = processCpuNanos;
