@@ -74,6 +74,7 @@ final class BudgetKeeper {
             }
             AgentLog.debug("stopped counting " + name + ": " + reason);
         }
+        // One retransformation for all the methods decided together (each one stops the world).
         try {
             background.execute(() -> instrumenter.unweave(inst, ids));
         } catch (RuntimeException e) {

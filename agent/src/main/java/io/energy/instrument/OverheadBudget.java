@@ -12,7 +12,8 @@ import java.util.List;
  * the window since its last decision once that window is at least {@code minWindowNanos} long. In each
  * window the estimated cost of counting is {@code Σ calls × callCostNanos}; when that exceeds
  * {@code fraction × process CPU}, the methods with the most calls in the window are stopped, hottest
- * first, until the rest fits. A stopped method is never considered again. Pure bookkeeping: no clock,
+ * first, until the rest costs at most {@link #REFILL_TO} of the budget. A stopped method is never
+ * considered again. Pure bookkeeping: no clock,
  * no threads, no instrumentation; the caller acts on what it returns.
  *
  * <p>The denominator is the process's CPU time, not the wall clock, so that the budget means the same on
@@ -28,8 +29,18 @@ public final class OverheadBudget {
      * inlined into its caller.
      */
     public static final double CALL_COST_NANOS = 14;
-    /** Shortest window a decision is made on: shorter ones carry too few calls and a coarse CPU clock. */
-    public static final long MIN_WINDOW_NANOS = 200_000_000L;
+    /**
+     * Shortest window a decision is made on. Each decision is a retransformation, which stops the world and
+     * throws away the compiled code that inlined the class's methods: the JIT's recompiling costs more than a
+     * few hundred milliseconds of cheap counting, so the budget decides seldom and thoroughly (measured on
+     * H2: decisions every 200 ms, a few methods each, cost more CPU than counting every call).
+     */
+    public static final long MIN_WINDOW_NANOS = 1_000_000_000L;
+    /**
+     * When over budget, methods are stopped until the rest costs at most this share of the budget, so that
+     * the next windows' fluctuations do not call for another retransformation.
+     */
+    public static final double REFILL_TO = 0.5;
     /** A process is taken to use at least this share of one CPU when the budget is computed. */
     public static final double MIN_CPU_SHARE = 0.10;
 
@@ -105,7 +116,7 @@ public final class OverheadBudget {
             }
             hottest.sort((a, b) -> Long.compare(delta[b], delta[a]));
             for (int id : hottest) {
-                if (total <= allowed) {
+                if (total <= allowed * REFILL_TO) {
                     break;
                 }
                 double cost = delta[id] * callCostNanos;
