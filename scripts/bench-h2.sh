@@ -101,7 +101,8 @@ s = json.load(open(sys.argv[1])); h = s['health']; o = h['overhead']
 calls = sum(m['calls'] for m in s['methods'])
 print(f"{sys.argv[2]}: {h['instrumentedMethods']} methods woven, {h['trivialMethodsSkipped']} trivial skipped, "
       f"{calls} calls counted, budget {o['budget']} at {o['callCostNs']} ns/call: counting cost ~{o['estimatedCountingCpuMs']:.0f} ms CPU "
-      f"of {h['processCpuMs']:.0f} ms; agent threads {h['agentCpuMs']:.0f} ms; counting stopped in {len(o['countingStopped'])} methods")
+      f"of {h['processCpuMs']:.0f} ms; weaving {o.get('weaveMs', 0):.0f} ms; agent threads {h['agentCpuMs']:.0f} ms; "
+      f"counting stopped in {len(o['countingStopped'])} methods")
 for c in sorted(o['countingStopped'], key=lambda c: -c['callsPerSecond'])[:10]:
     print(f"    {c['method']}: stopped at {c['atSeconds']:.2f} s, {c['callsPerSecond']:.0f} calls/s, {100 * c['costShare']:.2f}% of CPU")
 PY

@@ -115,7 +115,7 @@ final class BudgetKeeper {
     EnergyProfile.Overhead report() {
         synchronized (stopped) {
             return new EnergyProfile.Overhead(budget.fraction(), budget.callCostNanos(), budget.estimatedCostNanos(),
-                    List.copyOf(stopped));
+                    List.copyOf(stopped), instrumenter.weaveNanos());
         }
     }
 

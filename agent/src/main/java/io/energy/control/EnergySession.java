@@ -192,7 +192,8 @@ public final class EnergySession {
     private EnergyProfile.Overhead overheadReport() {
         BudgetKeeper b = budgetKeeper;
         return b != null ? b.report() : new EnergyProfile.Overhead(0,
-                io.energy.instrument.OverheadBudget.CALL_COST_NANOS, 0, List.of());
+                io.energy.instrument.OverheadBudget.CALL_COST_NANOS, 0, List.of(),
+                instrumenter == null ? 0 : instrumenter.weaveNanos());
     }
 
     private String overheadStatus() {

@@ -38,6 +38,8 @@ final class EnergyTransformer implements ClassFileTransformer {
     private final Set<String> skippedTrivial;
     /** Keys of methods the overhead budget took the counting out of: woven no more, whatever the config says. */
     private final Set<String> unwoven;
+    /** Time spent deciding and weaving, on the threads that load and retransform classes. */
+    private final AtomicLong weaveNanos = new AtomicLong();
 
     EnergyTransformer(Config config, MethodRegistry registry, Consumer<String> log, String[] ignoredPrefixes,
                       Set<String> instrumentedTypes, AtomicLong errors) {
@@ -84,6 +86,7 @@ final class EnergyTransformer implements ClassFileTransformer {
         if (!wants(className)) {
             return null;
         }
+        long t0 = System.nanoTime();
         try {
             byte[] woven = weave(className, bytes);
             if (woven != null) {
@@ -94,7 +97,13 @@ final class EnergyTransformer implements ClassFileTransformer {
             errors.incrementAndGet();
             log.accept("could not instrument " + className + ": " + t);
             return null; // the class loads unchanged
+        } finally {
+            weaveNanos.addAndGet(System.nanoTime() - t0);
         }
+    }
+
+    long weaveNanos() {
+        return weaveNanos.get();
     }
 
     /** The woven class, or null when no method of it is to be measured. */

@@ -35,7 +35,8 @@ public final class Instrumenter {
     private final AtomicLong errors = new AtomicLong();
     private final Set<String> skippedTrivial = ConcurrentHashMap.newKeySet();
     private final Set<String> unwoven = ConcurrentHashMap.newKeySet();
-    private EnergyTransformer transformer;
+    private volatile EnergyTransformer transformer;
+    private volatile long lastWeaveNanos;
 
     public Instrumenter(Config config, MethodRegistry registry, Consumer<String> log) {
         this.config = config;
@@ -64,6 +65,7 @@ public final class Instrumenter {
             return true;
         }
         inst.removeTransformer(transformer);
+        lastWeaveNanos = transformer.weaveNanos();
         transformer = null;
         List<Class<?>> changed = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
@@ -134,6 +136,12 @@ public final class Instrumenter {
             }
         }
         return retransform(inst, changed);
+    }
+
+    /** Wall time spent in the transformer (reading, deciding, weaving), summed over the loading threads. */
+    public long weaveNanos() {
+        EnergyTransformer t = transformer;
+        return t == null ? lastWeaveNanos : t.weaveNanos();
     }
 
     /** Methods the include patterns named that were left unwoven because they are trivial. */

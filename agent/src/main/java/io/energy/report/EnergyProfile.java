@@ -142,10 +142,11 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
      * @param callCostNanos       cost of one woven call the budget assumes
      * @param estimatedCostNanos  calls counted × that cost: what counting cost by the budget's estimate
      * @param stopped             methods whose counting stopped, in the order it happened
+     * @param weaveNanos          time spent weaving classes as they loaded or were retransformed
      */
     public record Overhead(double budget, double callCostNanos, double estimatedCostNanos,
-                           List<CountingStopped> stopped) {
-        public static final Overhead NONE = new Overhead(0, 0, 0, List.of());
+                           List<CountingStopped> stopped, long weaveNanos) {
+        public static final Overhead NONE = new Overhead(0, 0, 0, List.of(), 0);
 
         public String budgetText() {
             return budget > 0 ? String.format(java.util.Locale.ROOT, "%s%%", trim(budget * 100)) : "off";

@@ -55,6 +55,7 @@ final class ProfileJson {
         g.writeStringField("budget", o.budgetText());
         g.writeNumberField("callCostNs", o.callCostNanos());
         g.writeNumberField("estimatedCountingCpuMs", o.estimatedCostNanos() / 1e6);
+        g.writeNumberField("weaveMs", o.weaveNanos() / 1e6);
         g.writeArrayFieldStart("countingStopped");
         for (EnergyProfile.CountingStopped c : o.stopped()) {
             g.writeStartObject();
