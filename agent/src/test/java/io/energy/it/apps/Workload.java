@@ -106,6 +106,21 @@ public final class Workload {
                 }
                 System.out.println("budget " + n + " sum " + sum);
             }
+            case "hot-serve" -> {
+                // Runs until killed: the hot method as fast as a loop can, for an agent attached meanwhile.
+                System.out.println("ready");
+                System.out.flush();
+                long sum = 0;
+                for (long i = 0; ; i++) {
+                    sum += hot(i);
+                    if (i % 100_000 == 0) {
+                        sum += cold(i);
+                        if (sum == 42) {
+                            System.out.println("unlikely");
+                        }
+                    }
+                }
+            }
             case "recurse" -> System.out.println("depth " + n + " sum " + recurse((int) n));
             case "paths" -> System.out.println("paths sum " + fan(0, (int) n));
             default -> throw new IllegalArgumentException("unknown mode " + mode);
