@@ -132,7 +132,27 @@ public final class ConfigParser {
                 v.get(OptionTable.TOP),
                 v.get(OptionTable.SAMPLER),
                 v.get(OptionTable.SAMPLER_EVENT),
-                MetricsOptions.parse(v.get(OptionTable.PROMETHEUS), v.get(OptionTable.PROMETHEUS_METHODS)));
+                MetricsOptions.parse(v.get(OptionTable.PROMETHEUS), v.get(OptionTable.PROMETHEUS_METHODS)),
+                v.get(OptionTable.WEAVE_TRIVIAL),
+                v.get(OptionTable.OVERHEAD));
+    }
+
+    /** {@code 1%}, {@code 0.5%}, a bare number (percent), or off / 0 (no budget): a fraction, 0 for off. */
+    static double overhead(Option<Double> option, String value) {
+        String s = value.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("off") || s.equals("0") || s.equals("0%")) {
+            return 0;
+        }
+        try {
+            double pct = Double.parseDouble(s.endsWith("%") ? s.substring(0, s.length() - 1).trim() : s);
+            if (Double.isFinite(pct) && pct >= 0.01 && pct <= 100) {
+                return pct / 100;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigException("overhead", "option overhead='" + printable(value) + "' is not a percentage; expected "
+                + "how much of the process's CPU time counting calls may cost, 0.01% to 100%, or off");
     }
 
     static double number(String key, String value, double min, double max) {

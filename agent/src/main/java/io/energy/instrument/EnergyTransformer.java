@@ -12,6 +12,7 @@ import java.security.ProtectionDomain;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -33,15 +34,35 @@ final class EnergyTransformer implements ClassFileTransformer {
     private final String[] ignored;
     private final Set<String> instrumentedTypes;
     private final AtomicLong errors;
+    /** Keys ({@link #key}) of methods left unwoven because they are trivial ({@link TrivialMethod}). */
+    private final Set<String> skippedTrivial;
+    /** Keys of methods the overhead budget took the counting out of: woven no more, whatever the config says. */
+    private final Set<String> unwoven;
+    /** Time spent deciding and weaving, on the threads that load and retransform classes. */
+    private final AtomicLong weaveNanos = new AtomicLong();
 
     EnergyTransformer(Config config, MethodRegistry registry, Consumer<String> log, String[] ignoredPrefixes,
                       Set<String> instrumentedTypes, AtomicLong errors) {
+        this(config, registry, log, ignoredPrefixes, instrumentedTypes, errors, ConcurrentHashMap.newKeySet(),
+                ConcurrentHashMap.newKeySet());
+    }
+
+    EnergyTransformer(Config config, MethodRegistry registry, Consumer<String> log, String[] ignoredPrefixes,
+                      Set<String> instrumentedTypes, AtomicLong errors, Set<String> skippedTrivial,
+                      Set<String> unwoven) {
         this.config = config;
         this.registry = registry;
         this.log = log;
         this.ignored = ignoredPrefixes.clone();
         this.instrumentedTypes = instrumentedTypes;
         this.errors = errors;
+        this.skippedTrivial = skippedTrivial;
+        this.unwoven = unwoven;
+    }
+
+    /** A method's identity across loads and retransformations: the registry's key. */
+    static String key(String className, String methodName, String descriptor) {
+        return className + '#' + methodName + descriptor;
     }
 
     /** Whether a class of this binary name could be instrumented: the name-only part of the decision. */
@@ -65,6 +86,7 @@ final class EnergyTransformer implements ClassFileTransformer {
         if (!wants(className)) {
             return null;
         }
+        long t0 = System.nanoTime();
         try {
             byte[] woven = weave(className, bytes);
             if (woven != null) {
@@ -75,7 +97,13 @@ final class EnergyTransformer implements ClassFileTransformer {
             errors.incrementAndGet();
             log.accept("could not instrument " + className + ": " + t);
             return null; // the class loads unchanged
+        } finally {
+            weaveNanos.addAndGet(System.nanoTime() - t0);
         }
+    }
+
+    long weaveNanos() {
+        return weaveNanos.get();
     }
 
     /** The woven class, or null when no method of it is to be measured. */
@@ -90,13 +118,20 @@ final class EnergyTransformer implements ClassFileTransformer {
         reader.accept(new ClassVisitor(API) {
             @Override
             public MethodVisitor visitMethod(int acc, String name, String desc, String sig, String[] exceptions) {
-                if (!measured(className, acc, name)) {
+                if (!measured(className, acc, name) || unwoven.contains(key(className, name, desc))) {
                     return null;
                 }
-                return new MethodVisitor(API) {
+                boolean weaveTrivial = config.weaveTrivial();
+                return new TrivialMethod(API) {
                     @Override
                     public void visitMaxs(int maxStack, int locals) {
-                        maxLocals.put(name + desc, locals);
+                        if (weaveTrivial || !trivial()) {
+                            maxLocals.put(name + desc, locals);
+                        } else {
+                            // Not woven: its time stays with its caller. Counted once per method, however
+                            // often the class is retransformed.
+                            skippedTrivial.add(key(className, name, desc));
+                        }
                     }
                 };
             }
@@ -105,7 +140,9 @@ final class EnergyTransformer implements ClassFileTransformer {
             return null;
         }
         boolean frames = (reader.readUnsignedShort(6) & 0xFFFF) >= Opcodes.V1_7;
-        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        // No COMPUTE_MAXS: the weaver knows what it adds (one local, two stack slots), and ASM's own analysis
+        // of every woven method was a good part of the weaving time of a large library at start-up.
+        ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(API, writer) {
             @Override
             public MethodVisitor visitMethod(int acc, String name, String desc, String sig, String[] exceptions) {

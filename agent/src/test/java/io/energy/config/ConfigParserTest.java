@@ -37,6 +37,25 @@ class ConfigParserTest {
     }
 
     @Test
+    void trivialMethodsAreSkippedAndTheOverheadBudgetIsOnePercentUnlessToldOtherwise() {
+        Config c = parse("");
+        assertFalse(c.weaveTrivial());
+        assertEquals(0.01, c.overheadBudget(), 1e-15);
+        assertFalse(c.overheadUnbounded());
+        assertTrue(parse("weave.trivial=true").weaveTrivial());
+        assertEquals(0.005, parse("overhead=0.5%").overheadBudget(), 1e-15);
+        assertEquals(0.02, parse("overhead=2").overheadBudget(), 1e-15, "a bare number is a percentage");
+        assertTrue(parse("overhead=off").overheadUnbounded());
+        assertTrue(parse("overhead=0").overheadUnbounded());
+        for (String bad : new String[]{"overhead=abc", "overhead=101%", "overhead=0.001%", "overhead=-1%"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> parse(bad), bad);
+            assertEquals("overhead", e.key(), bad);
+            assertTrue(e.getMessage().contains("0.01% to 100%, or off"), e.getMessage());
+        }
+        assertEquals("weave.trivial", assertThrows(ConfigException.class, () -> parse("weave.trivial=2")).key());
+    }
+
+    @Test
     void agentArgumentsOverrideSystemPropertiesWhichOverrideTheConfigFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("energy.properties");
         Files.writeString(file, "include=com.file.**\nout=from-file\ninterval=50ms\ntop=3\n");

@@ -43,7 +43,8 @@ class EnergyTransformerTest {
 
     @BeforeEach
     void weaveFixture() throws Exception {
-        transformer = new EnergyTransformer(ConfigParser.parse("include=" + FIXTURES + ".**", new Properties()),
+        // weave.trivial=true: these tests are about the woven code itself, trivial methods included.
+        transformer = new EnergyTransformer(ConfigParser.parse("include=" + FIXTURES + ".**,weave.trivial=true", new Properties()),
                 registry, log::add, new String[]{"java."}, woven, errors);
         wovenFixture = new WeavingLoader().loadClass(Fixture.class.getName());
         EnergyBridge.start(256, 20_000, 0, null);

@@ -102,6 +102,8 @@ class AttachIT {
             Cli status = cli(pid, "status");
             assertEquals(0, status.code, status.toString());
             assertTrue(status.out.contains("methods instrumented:"), status.toString());
+            assertTrue(status.out.contains("trivial methods not instrumented: "), status.toString());
+            assertTrue(status.out.contains("overhead budget: 1%, counting stopped in "), status.toString());
 
             // Stop while requests are inside handleHash. Three clients keep the handler busy back to back (it
             // spends nearly all of each request hashing) from before the stop until after it returned, so the
