@@ -15,6 +15,13 @@ public final class MethodRegistry {
 
     private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
     private final List<MethodInfo> infos = new ArrayList<>();
+    /**
+     * Ids whose woven code was actually handed to the JVM (issue 14): an id is taken before its class is
+     * written, and a class that fails to write must not count as instrumented.
+     */
+    private final java.util.Set<Integer> woven = ConcurrentHashMap.newKeySet();
+    /** Methods left as they were because the bridge calls would push them past 64 KB of code. */
+    private final java.util.Set<String> tooLarge = ConcurrentHashMap.newKeySet();
 
     public MethodRegistry() {
         infos.add(new MethodInfo(0, "", "(root)", "", "(root)"));
@@ -37,15 +44,36 @@ public final class MethodRegistry {
         }
     }
 
-    public int size() {
-        synchronized (infos) {
-            return infos.size() - 1;
-        }
+    /** Marks ids as instrumented: their class was written with the bridge calls in. */
+    public void confirm(java.util.Collection<Integer> wovenIds) {
+        woven.addAll(wovenIds);
     }
 
+    /** Notes a method that stays unwoven because its woven code would exceed the JVM's 64 KB limit. */
+    public void tooLarge(String className, String methodName, String descriptor) {
+        tooLarge.add(className + '#' + methodName + descriptor);
+    }
+
+    /** How many distinct methods were left unwoven for size. */
+    public int tooLarge() {
+        return tooLarge.size();
+    }
+
+    /** Methods instrumented: those whose woven class the JVM was given. */
+    public int size() {
+        return woven.size();
+    }
+
+    /** The instrumented methods (see {@link #size()}), in id order. */
     public List<MethodInfo> all() {
         synchronized (infos) {
-            return List.copyOf(infos.subList(1, infos.size()));
+            List<MethodInfo> out = new ArrayList<>();
+            for (MethodInfo m : infos.subList(1, infos.size())) {
+                if (woven.contains(m.id())) {
+                    out.add(m);
+                }
+            }
+            return out;
         }
     }
 }
