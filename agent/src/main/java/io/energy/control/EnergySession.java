@@ -58,6 +58,8 @@ public final class EnergySession {
     private long nextCheckpoint;
     private boolean writeProblemSaid;
     private volatile boolean stopped;
+    /** The bridge's count of swallowed throwables is per JVM; a session reports its own (issue 14). */
+    private long bridgeErrorsAtStart;
 
     EnergySession(Config config, Instrumentation inst) {
         this.config = config;
@@ -118,6 +120,7 @@ public final class EnergySession {
             };
             longCallTicks = 1;
         }
+        bridgeErrorsAtStart = EnergyBridge.swallowedErrors();
         EnergyBridge.start(config.maxDepth(), FaultInjection.in("bridge") ? -1 : config.maxPaths(),
                 (int) Math.min(Integer.MAX_VALUE, longCallTicks), sink);
         writer = Executors.newSingleThreadExecutor(r -> {
@@ -200,7 +203,8 @@ public final class EnergySession {
             long[] cap = sampler.overCap();
             EnergyProfile.Health health = new EnergyProfile.Health(cap[0] + ledger.pathsOverCap(), cap[1],
                     source.anomalies(), ledger.agentCpuNanos(), source.readCostNanos(), ledger.processCpuNanos(),
-                    registry.size(), sampler.threadsSeen(), ledger.nodeCount());
+                    registry.size(), sampler.threadsSeen(), ledger.nodeCount(), internalErrors.get(),
+                    EnergyBridge.swallowedErrors() - bridgeErrorsAtStart, registry.tooLarge());
             List<String> n = new ArrayList<>(notes);
             if (ledger.machineCpuUnknown()) {
                 n.add("Machine-wide CPU time (/proc/stat) was not readable: this process was given all dynamic energy.");
@@ -255,7 +259,12 @@ public final class EnergySession {
         collector.stopAndJoin();
         EnergyBridge.stop();
         synchronized (ledger) {
-            collector.closeInterval(System.nanoTime());
+            try {
+                collector.closeInterval(System.nanoTime());
+            } catch (Throwable t) {
+                // The last interval is lost, not the whole run: the outputs are still written (issue 14).
+                internalError("collector", t);
+            }
             sampler.syncCalls(ledger);
         }
         EnergyProfile p = profile();

@@ -114,7 +114,17 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
      */
     public record Health(long pathsOverCap, long callsBeyondDepth, long anomalies, long agentCpuNanos,
                          long sourceReadNanos, long processCpuNanos, int instrumentedMethods, int threads,
-                         int pathNodes) {
+                         int pathNodes, long internalErrors, long bridgeErrors, long methodsTooLarge) {
+        /**
+         * Issue 14 fields, zero: {@code internalErrors} are throwables the agent's own threads swallowed,
+         * {@code bridgeErrors} those the bridge swallowed on application threads, {@code methodsTooLarge} the
+         * methods left unwoven because the bridge calls would push them past the JVM's 64 KB code limit.
+         */
+        public Health(long pathsOverCap, long callsBeyondDepth, long anomalies, long agentCpuNanos,
+                      long sourceReadNanos, long processCpuNanos, int instrumentedMethods, int threads, int pathNodes) {
+            this(pathsOverCap, callsBeyondDepth, anomalies, agentCpuNanos, sourceReadNanos, processCpuNanos,
+                    instrumentedMethods, threads, pathNodes, 0, 0, 0);
+        }
     }
 
     /** Measured energy over the domains that add up: the run's total. */

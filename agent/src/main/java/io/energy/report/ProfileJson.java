@@ -40,6 +40,9 @@ final class ProfileJson {
         g.writeNumberField("instrumentedMethods", h.instrumentedMethods());
         g.writeNumberField("threads", h.threads());
         g.writeNumberField("callPaths", h.pathNodes());
+        g.writeNumberField("internalErrors", h.internalErrors());
+        g.writeNumberField("bridgeErrors", h.bridgeErrors());
+        g.writeNumberField("methodsTooLarge", h.methodsTooLarge());
         g.writeEndObject();
     }
 }
