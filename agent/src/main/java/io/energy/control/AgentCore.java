@@ -220,7 +220,8 @@ public final class AgentCore {
         }
         stopSession();
         return "energy stopped: outputs written to " + session.config().out().toAbsolutePath()
-                + "; collector and writer threads ended, power source closed\n" + lastRestore.describe() + "\n";
+                + "; collector and writer threads ended, power source closed\n" + lastRestore.describe() + "\n"
+                + "threads inside a measured call across the reset: " + session.inFlightAcrossReset() + "\n";
     }
 
     /** Stops the session, resetting the instrumentation under the restore check's eyes. */

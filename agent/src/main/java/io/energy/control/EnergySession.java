@@ -58,6 +58,7 @@ public final class EnergySession {
     private long nextCheckpoint;
     private boolean writeProblemSaid;
     private volatile boolean stopped;
+    private volatile int inFlightAcrossReset = -1;
     /** The bridge's count of swallowed throwables is per JVM; a session reports its own (issue 14). */
     private long bridgeErrorsAtStart;
 
@@ -281,10 +282,31 @@ public final class EnergySession {
         }
         if (restoreClasses && instrumenter != null) {
             instrumenter.reset(inst);
+            inFlightAcrossReset = callsStillInInstrumentedCode();
         }
         live.close();
         source.close();
         return p;
+    }
+
+    /**
+     * Threads still inside an instrumented call that began before the bridge stopped (issue 14). The bridge
+     * is off by now, so a thread's path only moves outwards: one that is not at its root after the reset was
+     * inside that call during the whole reset. The attach test uses this to prove its calls were in flight.
+     */
+    private int callsStillInInstrumentedCode() {
+        int n = 0;
+        for (io.energy.bridge.ThreadContext c : sampler.contexts()) {
+            if (c.thread.isAlive() && c.current() != c.root) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** See {@link #callsStillInInstrumentedCode()}; -1 until a stop has reset the classes. */
+    public int inFlightAcrossReset() {
+        return inFlightAcrossReset;
     }
 
     public boolean stopped() {
