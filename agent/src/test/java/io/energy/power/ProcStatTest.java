@@ -85,6 +85,17 @@ class ProcStatTest {
     }
 
     @Test
+    void onlyTheBytesReadCountNotWhatIsLeftInTheBuffer() {
+        // The buffer is reused: bytes past the read's length are from an earlier read and must be ignored.
+        byte[] b = "cpu  12 34 56 78 90 1 2 3\n".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(-1, ProcStat.parseCpuLine(b, "cpu  12 34 5".length()), "three fields: not a cpu line");
+        assertEquals(12 + 34 + 56, ProcStat.parseCpuLine(b, "cpu  12 34 56 7".length()));
+        assertEquals(12 + 34 + 56 + 1 + 2, ProcStat.parseCpuLine(b, "cpu  12 34 56 78 90 1 2".length()));
+        assertEquals(-1, ProcStat.parseCpuLine(b, 3));
+        assertEquals(-1, ProcStat.parseCpuLine("cpu0 1 2 3 4\n".getBytes(StandardCharsets.US_ASCII), 13));
+    }
+
+    @Test
     void olderKernelsWithFewerColumnsStillCount() {
         assertEquals(10 + 20 + 30, parse("cpu  10 20 30 40\n"));
     }
