@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,10 @@ public final class ConfigParser {
         Map<String, String> args = splitArgs(agentArgs);
         Map<String, String> sys = new LinkedHashMap<>();
         for (String name : system.stringPropertyNames()) {
-            if (name.startsWith(SYSTEM_PREFIX)) {
+            // Unknown -Denergy.<x> properties are skipped here and named in one warning by the caller
+            // (unknownSystemProperties): a host may set properties of its own under that prefix, and those
+            // must not switch measurement off. Unknown agent arguments are still refused.
+            if (name.startsWith(SYSTEM_PREFIX) && KEYS.containsKey(name.substring(SYSTEM_PREFIX.length()))) {
                 sys.put(name.substring(SYSTEM_PREFIX.length()), system.getProperty(name));
             }
         }
@@ -62,6 +66,21 @@ public final class ConfigParser {
         merged.putAll(sys);
         merged.putAll(args);
         return build(merged);
+    }
+
+    /**
+     * The {@code -Denergy.<x>} system properties that name no option, sorted: {@link #parse} ignores them, and
+     * the agent says so in one warning line instead of refusing to start.
+     */
+    public static List<String> unknownSystemProperties(Properties system) {
+        List<String> unknown = new ArrayList<>();
+        for (String name : system.stringPropertyNames()) {
+            if (name.startsWith(SYSTEM_PREFIX) && !KEYS.containsKey(name.substring(SYSTEM_PREFIX.length()))) {
+                unknown.add(printable(name));
+            }
+        }
+        Collections.sort(unknown);
+        return unknown;
     }
 
     static Map<String, String> splitArgs(String agentArgs) {

@@ -64,6 +64,9 @@ public final class EnergySession {
     private io.energy.window.WindowTracker windows;
     /** Issue 13: the overhead budget, when include patterns are given and overhead is not off. */
     private volatile BudgetKeeper budgetKeeper;
+    private volatile int inFlightAcrossReset = -1;
+    /** The bridge's count of swallowed throwables is per JVM; a session reports its own (issue 14). */
+    private long bridgeErrorsAtStart;
 
     EnergySession(Config config, Instrumentation inst) {
         this.config = config;
@@ -137,6 +140,7 @@ public final class EnergySession {
             };
             longCallTicks = 1;
         }
+        bridgeErrorsAtStart = EnergyBridge.swallowedErrors();
         EnergyBridge.start(config.maxDepth(), FaultInjection.in("bridge") ? -1 : config.maxPaths(),
                 (int) Math.min(Integer.MAX_VALUE, longCallTicks), sink);
         writer = Executors.newSingleThreadExecutor(r -> {
@@ -274,7 +278,8 @@ public final class EnergySession {
             EnergyProfile.Health health = new EnergyProfile.Health(cap[0] + ledger.pathsOverCap(), cap[1],
                     source.anomalies(), ledger.agentCpuNanos(), source.readCostNanos(), ledger.processCpuNanos(),
                     registry.size(), sampler.threadsSeen(), ledger.nodeCount(),
-                    instrumenter == null ? 0 : instrumenter.skippedTrivial(), overheadReport());
+                    instrumenter == null ? 0 : instrumenter.skippedTrivial(), overheadReport(), internalErrors.get(),
+                    EnergyBridge.swallowedErrors() - bridgeErrorsAtStart, registry.tooLarge());
             List<String> n = new ArrayList<>(notes);
             if (ledger.machineCpuUnknown()) {
                 n.add("Machine-wide CPU time (/proc/stat) was not readable: this process was given all dynamic energy.");
@@ -380,7 +385,12 @@ public final class EnergySession {
         collector.stopAndJoin();
         EnergyBridge.stop();
         synchronized (ledger) {
-            collector.closeInterval(System.nanoTime(), true);
+            try {
+                collector.closeInterval(System.nanoTime(), true);
+            } catch (Throwable t) {
+                // The last interval is lost, not the whole run: the outputs are still written (issue 14).
+                internalError("collector", t);
+            }
             sampler.syncCalls(ledger);
         }
         if (stacks != null) {
@@ -403,10 +413,31 @@ public final class EnergySession {
         }
         if (restoreClasses && instrumenter != null) {
             instrumenter.reset(inst);
+            inFlightAcrossReset = callsStillInInstrumentedCode();
         }
         live.close();
         source.close();
         return p;
+    }
+
+    /**
+     * Threads still inside an instrumented call that began before the bridge stopped (issue 14). The bridge
+     * is off by now, so a thread's path only moves outwards: one that is not at its root after the reset was
+     * inside that call during the whole reset. The attach test uses this to prove its calls were in flight.
+     */
+    private int callsStillInInstrumentedCode() {
+        int n = 0;
+        for (io.energy.bridge.ThreadContext c : sampler.contexts()) {
+            if (c.thread.isAlive() && c.current() != c.root) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** See {@link #callsStillInInstrumentedCode()}; -1 until a stop has reset the classes. */
+    public int inFlightAcrossReset() {
+        return inFlightAcrossReset;
     }
 
     public boolean stopped() {

@@ -168,12 +168,20 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
      */
     public record Health(long pathsOverCap, long callsBeyondDepth, long anomalies, long agentCpuNanos,
                          long sourceReadNanos, long processCpuNanos, int instrumentedMethods, int threads,
-                         int pathNodes, long trivialSkipped, Overhead overhead) {
+                         int pathNodes, long trivialSkipped, Overhead overhead, long internalErrors,
+                         long bridgeErrors, long methodsTooLarge) {
 
+        /**
+         * The fields of issues 13 and 14 zero: {@code trivialSkipped} methods left unwoven as trivial,
+         * {@code overhead} the budget's report, {@code internalErrors} throwables the agent's own threads
+         * swallowed, {@code bridgeErrors} those the bridge swallowed on application threads,
+         * {@code methodsTooLarge} the methods left unwoven because the bridge calls would push them past the
+         * JVM's 64 KB code limit.
+         */
         public Health(long pathsOverCap, long callsBeyondDepth, long anomalies, long agentCpuNanos,
                       long sourceReadNanos, long processCpuNanos, int instrumentedMethods, int threads, int pathNodes) {
             this(pathsOverCap, callsBeyondDepth, anomalies, agentCpuNanos, sourceReadNanos, processCpuNanos,
-                    instrumentedMethods, threads, pathNodes, 0, Overhead.NONE);
+                    instrumentedMethods, threads, pathNodes, 0, Overhead.NONE, 0, 0, 0);
         }
 
         /** When the overhead budget stopped counting this method ({@code className.methodName}), or null. */

@@ -50,6 +50,9 @@ final class ProfileJson {
         g.writeNumberField("instrumentedMethods", h.instrumentedMethods());
         g.writeNumberField("threads", h.threads());
         g.writeNumberField("callPaths", h.pathNodes());
+        g.writeNumberField("internalErrors", h.internalErrors());
+        g.writeNumberField("bridgeErrors", h.bridgeErrors());
+        g.writeNumberField("methodsTooLarge", h.methodsTooLarge());
         g.writeNumberField("trivialMethodsSkipped", h.trivialSkipped());
         EnergyProfile.Overhead o = h.overhead();
         g.writeObjectFieldStart("overhead");

@@ -85,6 +85,18 @@ class ConfigParserTest {
     }
 
     @Test
+    void anUnknownEnergySystemPropertyIsIgnoredAndNamedButAnUnknownAgentArgumentIsStillRefused() {
+        Properties sys = new Properties();
+        sys.setProperty("energy.fault", "bridge");
+        sys.setProperty("energy.agent.jar", "/x.jar");
+        sys.setProperty("energy.out", "from-sys");
+        Config c = ConfigParser.parse("include=com.acme.**", sys);
+        assertEquals(Path.of("from-sys"), c.out(), "known properties still apply");
+        assertEquals(java.util.List.of("energy.agent.jar", "energy.fault"), ConfigParser.unknownSystemProperties(sys));
+        assertThrows(ConfigException.class, () -> ConfigParser.parse("include=com.acme.**,fault=bridge", sys));
+    }
+
+    @Test
     void anUnknownKeyNamesItselfAndTheAcceptedKeys() {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("inclde=com.acme.**"));
         assertEquals("inclde", e.key());

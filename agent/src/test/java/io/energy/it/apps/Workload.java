@@ -26,7 +26,7 @@ public final class Workload {
                 System.out.println("not reached");
             }
             case "throw" -> {
-                System.out.println("result " + work(200));
+                System.out.println("result " + work(n > 0 ? (int) n : 200));
                 throw new IllegalStateException("the application's own failure");
             }
             case "daemon" -> {
