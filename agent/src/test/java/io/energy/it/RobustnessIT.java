@@ -156,7 +156,11 @@ class RobustnessIT {
         Process p = startServer(dir, opts(dir.resolve("out"), ""));
         Thread.sleep(1500);
         p.destroy(); // SIGTERM
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+        if (!ended) {
+            ForkedJvm.kill(p); // never leave a child behind a failed test
+        }
+        assertTrue(ended, "the JVM ended on SIGTERM");
         assertComplete(dir.resolve("out"));
         assertNoSwallowedErrors(summary(dir.resolve("out")));
         assertTrue(summary(dir.resolve("out")).get("durationSeconds").asDouble() > 1.0);
