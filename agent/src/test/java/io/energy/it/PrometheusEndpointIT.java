@@ -203,6 +203,8 @@ class PrometheusEndpointIT {
         try {
             String appPort = await(work.resolve("stdout.txt"), Pattern.compile("app metrics on port (\\d+)"));
             String ours = await(work.resolve("stderr.txt"), Pattern.compile("prometheus metrics at (http://127\\.0\\.0\\.1:\\d+/metrics)"));
+            // The app prints where its registry class came from right after its port: wait for that line too.
+            await(work.resolve("stdout.txt"), Pattern.compile("app registry from (\\S+)"));
             String stdout = ForkedJvm.read(work.resolve("stdout.txt"));
             assertFalse(stdout.contains("energy-core") || stdout.contains("energy.jar"), stdout);
             assertTrue(stdout.contains("prometheus-metrics-model"), "the app's registry class is its own: " + stdout);

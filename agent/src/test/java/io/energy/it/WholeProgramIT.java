@@ -88,8 +88,10 @@ class WholeProgramIT {
             assertEquals(0, n.get("calls").asLong(), "without include nothing is counted, only sampled");
         }
         // SHA-256 runs in an intrinsic stub: the samples taken there still land on the Java frames above it.
+        // (buildString is so cheap that a short run may take no sample of it at all: then it has no row.)
+        JsonNode build = m.get(CPU_SAMPLE + "buildString");
         assertTrue(m.get(CPU_SAMPLE + "hashBlocks").get("inclusiveJ").asDouble()
-                > m.get(CPU_SAMPLE + "buildString").get("inclusiveJ").asDouble(), "hashing costs more than building strings");
+                > (build == null ? 0 : build.get("inclusiveJ").asDouble()), "hashing costs more than building strings");
         for (JsonNode b : s.get("buckets")) {
             assertFalse(b.get("name").asText().equals("(uninstrumented)"), "no (uninstrumented) catch-all: " + b);
         }
