@@ -31,7 +31,7 @@ public final class EnergyLedger {
 
     /**
      * How long CPU energy may wait for stack samples. A process that runs short bursts gets a sample only
-     * every few intervals; its energy waits for the next samples instead of going to {@code (unsampled)}.
+     * every few intervals; its energy waits for the next samples instead of going to {@code (unattributed)}.
      */
     static final long MAX_PENDING_NANOS = 10_000_000_000L;
 

@@ -20,13 +20,14 @@ public final class ProfileBuilder {
     }
 
     /**
-     * @param stacks true when a stack sampler attributes CPU energy: then the catch-all for CPU energy that
-     *               found no sample is {@code (unsampled)}, not {@code (uninstrumented)}
+     * @param stacks true when a stack sampler attributes CPU energy: then the catch-all is
+     *               {@code (unattributed)} (energy no sample came for within 10 s, and samples of application
+     *               threads whose stack could not be walked), not {@code (uninstrumented)}
      */
     public static String bucketName(int id, boolean stacks) {
         return switch (id) {
             case LedgerNode.OTHER_PATHS -> "(other paths)";
-            case LedgerNode.UNINSTRUMENTED -> stacks ? "(unsampled)" : "(uninstrumented)";
+            case LedgerNode.UNINSTRUMENTED -> stacks ? "(unattributed)" : "(uninstrumented)";
             case LedgerNode.GC -> "(GC)";
             case LedgerNode.JIT -> "(JIT compiler)";
             case LedgerNode.VM -> "(JVM)";

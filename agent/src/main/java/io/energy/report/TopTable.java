@@ -92,7 +92,7 @@ public final class TopTable {
     }
 
     /** Buckets of this process's own energy: shown among the methods, since they compete for the same joules. */
-    private static final java.util.Set<String> PROCESS_BUCKETS = java.util.Set.of("(uninstrumented)", "(unsampled)",
+    private static final java.util.Set<String> PROCESS_BUCKETS = java.util.Set.of("(uninstrumented)", "(unattributed)",
             "(GC)", "(JIT compiler)", "(JVM)", "(energy agent)");
 
     static String shorten(String s, int max) {

@@ -249,7 +249,7 @@ public final class AsyncProfilerSampler implements StackSampler {
                 begin(nowNanos);
             }
         } catch (Throwable t) {
-            problem = "async-profiler failed (" + t + "); CPU energy from here on goes to (unsampled)";
+            problem = "async-profiler failed (" + t + "); CPU energy from here on goes to (unattributed)";
             running = false;
             return out;
         }

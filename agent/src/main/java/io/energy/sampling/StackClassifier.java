@@ -44,7 +44,7 @@ public final class StackClassifier {
 
     /** @param frames the stack, outermost first */
     public Stack classify(List<String> frames) {
-        if (frames.isEmpty() || !isJava(frames.get(0))) {
+        if (frames.isEmpty() || !isJava(frames.get(0)) && !brokenJavaWalk(frames)) {
             return new Stack(jvmKind(frames), new int[0]);
         }
         List<String> java = new ArrayList<>(frames.size());
@@ -81,6 +81,28 @@ public final class StackClassifier {
             }
         }
         return classify(frames);
+    }
+
+    /**
+     * A Java thread whose outer frames async-profiler could not walk: its stack begins with a marker such as
+     * {@code [break_interpreted]}, {@code [break_compiled]} or {@code [unknown_Java]} (seen after a class was
+     * retransformed under a method still running its old code). It is still an application thread: its Java
+     * frames are kept, and if none is left its energy is {@code (unattributed)}, never the JVM's.
+     */
+    static boolean brokenJavaWalk(List<String> frames) {
+        String first = frames.get(0);
+        if (!first.startsWith("[")) {
+            return false;
+        }
+        if (first.contains("interpreted") || first.contains("compiled") || first.contains("Java")) {
+            return true;
+        }
+        for (String f : frames) {
+            if (isJava(f)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ThreadKind jvmKind(List<String> frames) {

@@ -80,7 +80,7 @@ class WholeProgramIT {
         // (JIT compiler) bucket, named; what no sample explains is small.
         assertTrue(onMethods > 0.3 * process, "the process's energy is on methods (" + onMethods + " of " + process
                 + " J), buckets " + buckets);
-        assertTrue(buckets.getOrDefault("(unsampled)", 0.0) < 0.1 * process, "little energy found no sample: " + buckets);
+        assertTrue(buckets.getOrDefault("(unattributed)", 0.0) < 0.1 * process, "little energy found no sample: " + buckets);
         assertTrue(buckets.getOrDefault("(JIT compiler)", 0.0) > 0, "the compilers' CPU is named: " + buckets);
         for (String name : java.util.List.of("hashBlocks", "sortNumbers", "parseJson")) {
             JsonNode n = m.get(CPU_SAMPLE + name);

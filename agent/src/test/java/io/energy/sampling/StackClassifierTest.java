@@ -63,6 +63,19 @@ class StackClassifierTest {
     }
 
     @Test
+    void aJavaStackWhoseWalkBrokeStaysAnApplicationStackWithTheFramesThatWereFound() {
+        // Seen after the overhead budget retransformed the class of a method still running its old code.
+        Stack s = classifier.classify("[break_interpreted];Hot.g");
+        assertEquals(ThreadKind.JAVA, s.kind);
+        assertEquals(List.of("Hot.g"), frames(s));
+        Stack none = classifier.classify("[break_interpreted];InterpreterRuntime::frequency_counter_overflow;"
+                + "CompilationPolicy::event");
+        assertEquals(ThreadKind.JAVA, none.kind, "not the JVM's: the application thread was running");
+        assertEquals(0, none.frames.length);
+        assertEquals(ThreadKind.JAVA, classifier.classify("[unknown_Java]").kind);
+    }
+
+    @Test
     void otherNativeThreadsAreTheJvmBucket() {
         assertEquals(ThreadKind.VM, classifier.classify("clone3;start_thread;thread_native_entry;Thread::call_run;"
                 + "VMThread::run;VMThread::inner_execute;SafepointSynchronize::begin").kind);
