@@ -176,22 +176,28 @@ public final class EnergyMetrics implements MultiCollector {
     }
 
     /**
-     * Self and inclusive joules per method and domain: the first {@code methodLimit} methods by self energy
-     * keep their own series; the rest are summed into {@code method="other"}. The ledger's buckets
+     * Self and inclusive joules per method and domain: the first {@code methodLimit} methods (instrumented ones
+     * first, then by self energy) keep their own series; the rest are summed into {@code method="other"}. The ledger's buckets
      * ((uninstrumented), (static/idle), ...) are entries like methods, so the self series of a domain add up to
      * its measured energy.
      */
     private MetricSnapshot methods(EnergyProfile p) {
         int nd = p.domains().size();
         List<MethodStats> all = p.methods(); // sorted by self energy, largest first
-        for (MethodStats m : all) {
-            if (ownSeries.size() >= methodLimit) {
-                break;
-            }
-            // A place is given for energy, not for being loaded: a method that has cost nothing yet (an argument
-            // parser run once at start) must not take a place that a hot method needs later.
-            if (m.inclusiveTotal() > 0) {
-                ownSeries.add(m.name());
+        // Places go first to the methods the user named (instrumented: they have calls), then by self energy:
+        // with CPU energy on real stacks the largest self energies are JDK and library leaves, and a service's
+        // own handlers must not lose their series to them.
+        for (int pass = 0; pass < 2; pass++) {
+            for (MethodStats m : all) {
+                if (ownSeries.size() >= methodLimit) {
+                    break;
+                }
+                boolean named = m.calls() > 0;
+                // A place is given for energy, not for being loaded: a method that has cost nothing yet (an
+                // argument parser run once at start) must not take a place that a hot method needs later.
+                if ((pass == 0) == named && m.inclusiveTotal() > 0) {
+                    ownSeries.add(m.name());
+                }
             }
         }
         Map<String, MethodStats> byName = new LinkedHashMap<>();

@@ -75,10 +75,11 @@ class PrometheusServiceIT {
             assertTrue(status.out().contains("prometheus: " + endpoint), status.toString());
 
             load(service, 4);
-            String hashSelf = sel(PKG + "handleHash", "self");
+            // CPU energy follows real stacks: a handler's joules with the JDK code it calls are its inclusive ones.
+            String hashSelf = sel(PKG + "handleHash", "inclusive");
             prom.awaitValue(hashSelf, v -> v > 0, 30);
             // The series Prometheus stored, with the documented names and labels.
-            assertEquals(1, prom.query("energy_info{estimated=\"true\",source=\"estimate\",sampler=\"instrumented-paths\"}", Double.NaN).size(),
+            assertEquals(1, prom.query("energy_info{estimated=\"true\",source=\"estimate\",sampler=\"async-profiler\"}", Double.NaN).size(),
                     "info metric (these machines have no energy counters: estimated)");
             for (String kind : List.of("measured", "process", "idle", "other_processes")) {
                 assertFalse(Double.isNaN(prom.value("energy_joules_total{domain=\"package:0\",kind=\"" + kind + "\"}", Double.NaN)), kind);
@@ -166,7 +167,7 @@ class PrometheusServiceIT {
 
     /**
      * Stops the load's effect (the callers stopped sending), lets the last intervals close and the scrape
-     * cache expire, then dumps: per handler, selfJ and selfBoundJ of the package domain from energy-summary.json.
+     * cache expire, then dumps: per handler, inclusiveJ and inclusiveBoundJ of the package domain from energy-summary.json.
      */
     private Map<String, double[]> quietThenDump(String pid, Path out) throws Exception {
         Thread.sleep(1_500);
@@ -177,14 +178,15 @@ class PrometheusServiceIT {
         for (JsonNode n : summary.get("methods")) {
             if (HANDLERS.contains(n.get("name").asText())) {
                 JsonNode d = n.get("domains").get("package:0");
-                m.put(n.get("name").asText(), new double[]{d.get("selfJ").asDouble(), d.get("selfBoundJ").asDouble()});
+                m.put(n.get("name").asText(), new double[]{d.get("inclusiveJ").asDouble(),
+                        d.get("inclusiveBoundJ").asDouble()});
             }
         }
         assertEquals(HANDLERS.size(), m.size(), "every handler in the summary: " + m.keySet());
         return m;
     }
 
-    /** Prometheus's latest self joules per method, once two successive reads agree (no new scrape changes them). */
+    /** Prometheus's latest inclusive joules per method, once two successive reads agree (no new scrape changes them). */
     private static Map<String, Double> awaitSettled(PrometheusServer prom, Iterable<String> methods) throws Exception {
         Map<String, Double> last = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -192,7 +194,7 @@ class PrometheusServiceIT {
             Thread.sleep(2_500); // more than two scrapes and the 1 s profile cache
             Map<String, Double> now = new LinkedHashMap<>();
             for (String m : methods) {
-                now.put(m, prom.value(sel(m, "self"), Double.NaN));
+                now.put(m, prom.value(sel(m, "inclusive"), Double.NaN));
             }
             if (now.equals(last)) {
                 return now;
