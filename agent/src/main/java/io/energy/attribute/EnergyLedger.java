@@ -21,8 +21,19 @@ import java.util.function.IntPredicate;
 public final class EnergyLedger {
     /** Options the ledger needs; the rest of the configuration stays out of the model. */
     public record Options(boolean dedicated, boolean staticToProcess, double[] idleWatts, int maxPaths,
-                          IntPredicate gpuScope) {
+                          IntPredicate gpuScope, boolean stacks) {
+        /** Attribution by the instrumented-path sampler alone (no stack sampler). */
+        public Options(boolean dedicated, boolean staticToProcess, double[] idleWatts, int maxPaths,
+                       IntPredicate gpuScope) {
+            this(dedicated, staticToProcess, idleWatts, maxPaths, gpuScope, false);
+        }
     }
+
+    /**
+     * How long CPU energy may wait for stack samples. A process that runs short bursts gets a sample only
+     * every few intervals; its energy waits for the next samples instead of going to {@code (unsampled)}.
+     */
+    static final long MAX_PENDING_NANOS = 10_000_000_000L;
 
     private final List<Domain> domains;
     private final Options options;
@@ -33,6 +44,15 @@ public final class EnergyLedger {
     private final LedgerNode staticIdle;
     private final LedgerNode agent;
     private final LedgerNode lost;
+    private final LedgerNode gc;
+    private final LedgerNode jit;
+    private final LedgerNode vm;
+    private final LedgerNode gpuUnscoped;
+    /** Per CPU domain: this process's energy waiting for the stack samples of its intervals. */
+    private final long[] pending;
+    private final double[] pendingGrainJoules;
+    private long pendingSince = -1;
+    private long stackSamples;
     private final long[] measured;
     private final Timeline timeline;
     private int nodeCount;
@@ -57,6 +77,18 @@ public final class EnergyLedger {
         staticIdle = bucket(LedgerNode.STATIC_IDLE);
         agent = bucket(LedgerNode.AGENT);
         lost = bucket(LedgerNode.LOST);
+        if (options.stacks()) {
+            gc = bucket(LedgerNode.GC);
+            jit = bucket(LedgerNode.JIT);
+            vm = bucket(LedgerNode.VM);
+        } else {
+            gc = uninstrumented;
+            jit = uninstrumented;
+            vm = uninstrumented;
+        }
+        gpuUnscoped = bucket(LedgerNode.GPU_UNSCOPED);
+        pending = new long[n];
+        pendingGrainJoules = new double[n];
         measured = new long[n];
         timeline = new Timeline(n);
     }
@@ -137,9 +169,15 @@ public final class EnergyLedger {
             double grainS = domain.grainNanos() / 1e9;
             if (domain.isGpu()) {
                 attributeGpu(d, proc, in, powerW * grainS);
+            } else if (options.stacks()) {
+                pending[d] += proc;
+                pendingGrainJoules[d] += powerW * grainS;
             } else {
                 attributeCpu(d, proc, in, powerW * grainS);
             }
+        }
+        if (options.stacks()) {
+            attributeStacks(in);
         }
         recordTimes(in);
         timeline.add(in.startNanos(), in.endNanos(), in.nanoJoules(), processPart,
@@ -194,6 +232,124 @@ public final class EnergyLedger {
                 spreadOverSamples(d, parts[i], threads.get(i), grainJoules * parts[i] / Math.max(1, energy));
             }
         }
+    }
+
+    /**
+     * Energy follows CPU time: the CPU energy this process used since the last harvest is split over the
+     * harvest's samples by count, each sample standing for the same quantum of CPU time. A sample's energy
+     * goes to its innermost frame (self); the tree makes it every enclosing frame's inclusive energy. The
+     * JVM's own threads and the agent get their buckets. Energy that found no samples waits for the next
+     * harvest (a process that runs in short bursts), for at most {@link #MAX_PENDING_NANOS}.
+     */
+    private void attributeStacks(IntervalInput in) {
+        io.energy.sampling.StackSamples s = in.stacks();
+        boolean anyPending = false;
+        for (long p : pending) {
+            anyPending |= p > 0;
+        }
+        if (!anyPending) {
+            pendingSince = -1;
+            if (s != null) {
+                countStackTime(s);
+            }
+            return;
+        }
+        if (pendingSince < 0) {
+            pendingSince = in.startNanos();
+        }
+        if (s == null || s.total() == 0) {
+            if (in.endNanos() - pendingSince > MAX_PENDING_NANOS) {
+                for (int d = 0; d < pending.length; d++) {
+                    uninstrumented.selfNanoJoules[d] += pending[d];
+                    pending[d] = 0;
+                    pendingGrainJoules[d] = 0;
+                }
+                pendingSince = -1;
+            }
+            return;
+        }
+        int n = s.size();
+        LedgerNode[] nodes = new LedgerNode[n];
+        long[] w = new long[n];
+        for (int i = 0; i < n; i++) {
+            nodes[i] = nodeOf(s.stack(i));
+            w[i] = s.count(i);
+        }
+        long total = s.total();
+        for (int d = 0; d < pending.length; d++) {
+            long energy = pending[d];
+            if (energy == 0) {
+                continue;
+            }
+            long[] parts = Split.proportional(energy, w);
+            double grain = pendingGrainJoules[d];
+            for (int i = 0; i < n; i++) {
+                LedgerNode node = nodes[i];
+                if (node.isBucket()) {
+                    node.selfNanoJoules[d] += parts[i];
+                    node.selfVariance[d] += variance(energy, (int) Math.min(Integer.MAX_VALUE, w[i]),
+                            (int) Math.min(Integer.MAX_VALUE, total), parts[i], grain * parts[i] / Math.max(1, energy));
+                } else {
+                    credit(node, d, parts[i], variance(energy, (int) Math.min(Integer.MAX_VALUE, w[i]),
+                            (int) Math.min(Integer.MAX_VALUE, total), parts[i], grain * parts[i] / Math.max(1, energy)));
+                }
+            }
+            pending[d] = 0;
+            pendingGrainJoules[d] = 0;
+        }
+        pendingSince = -1;
+        countStackTime(s);
+    }
+
+    private void countStackTime(io.energy.sampling.StackSamples s) {
+        for (int i = 0; i < s.size(); i++) {
+            LedgerNode node = nodeOf(s.stack(i));
+            node.samples += s.count(i);
+            node.cpuNanos += s.count(i) * s.periodNanos();
+            stackSamples += s.count(i);
+        }
+    }
+
+    /** The ledger node of a sampled stack (its innermost frame's call path), or its thread kind's bucket. */
+    private LedgerNode nodeOf(io.energy.sampling.Stack stack) {
+        if (stack.ledgerLeaf instanceof LedgerNode cached) {
+            return cached;
+        }
+        LedgerNode node;
+        switch (stack.kind) {
+            case AGENT -> node = agent;
+            case GC -> node = gc;
+            case JIT -> node = jit;
+            case VM -> node = vm;
+            default -> {
+                node = root;
+                for (int f : stack.frames) {
+                    node = child(node, f);
+                    if (node == otherPaths) {
+                        break;
+                    }
+                }
+                if (node == root) {
+                    node = uninstrumented;
+                }
+            }
+        }
+        // A path folded into (other paths) because of the cap is not cached: it may get its own node later
+        // (it never does, the cap only grows), but the cache must not pin a bucket to a real stack either.
+        if (node != otherPaths) {
+            stack.ledgerLeaf = node;
+        }
+        return node;
+    }
+
+    /** Energy waiting for stack samples, per domain (in the process's part, not yet on any node). */
+    public long pendingNanoJoules(int domain) {
+        return pending[domain];
+    }
+
+    /** CPU-time stack samples attributed so far. */
+    public long stackSamples() {
+        return stackSamples;
     }
 
     private void spreadOverSamples(int d, long energy, IntervalInput.ThreadSlice t, double grainJoules) {
@@ -259,7 +415,7 @@ public final class EnergyLedger {
         }
         long[] parts = Split.proportional(energy, w);
         if (parts == null) {
-            uninstrumented.selfNanoJoules[d] += energy;
+            gpuUnscoped.selfNanoJoules[d] += energy;
             return;
         }
         for (int i = 0; i < parts.length; i++) {
@@ -296,8 +452,11 @@ public final class EnergyLedger {
             int total = running ? t.totalSamples() : t.totalWallSamples();
             for (int i = 0; i < t.count(); i++) {
                 LedgerNode node = t.nodes()[i];
-                node.samples += t.wallSamples()[i];
                 node.wallNanos += t.wallSamples()[i] * in.tickNanos();
+                if (options.stacks()) {
+                    continue; // CPU time and samples come from the stack sampler
+                }
+                node.samples += t.wallSamples()[i];
                 int by = running ? t.samples()[i] : t.wallSamples()[i];
                 if (total > 0 && t.cpuNanos() > 0) {
                     node.cpuNanos += Math.round((double) t.cpuNanos() * by / total);
@@ -320,9 +479,9 @@ public final class EnergyLedger {
         return measured[domain];
     }
 
-    /** Sum over every node of the ledger minus the measured energy: zero, always. */
+    /** Sum over every node of the ledger (and energy waiting for samples) minus the measured energy: zero, always. */
     public long conservationError(int domain) {
-        return sum(root, domain) - measured[domain];
+        return sum(root, domain) + pending[domain] - measured[domain];
     }
 
     private static long sum(LedgerNode n, int d) {

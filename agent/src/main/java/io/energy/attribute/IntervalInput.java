@@ -14,11 +14,23 @@ import java.util.List;
  * @param agentCpuNanos    CPU time of the agent's own threads in the interval
  * @param gpuProcessShare  per domain, this process's share of a GPU's dynamic energy (NaN: unknown)
  * @param tickNanos        average sample period in this interval
- * @param threads          per thread: CPU time and samples
+ * @param threads          per thread: CPU time and samples of the instrumented call paths (wall time, GPU
+ *                         windows; and CPU attribution when no stack sampler runs)
+ * @param stacks           CPU-time samples of real stacks harvested at this interval's end, or {@code null}
+ *                         when the stack sampler did not harvest this time (its samples come with a later
+ *                         interval) or none runs
  */
 public record IntervalInput(long startNanos, long endNanos, long[] nanoJoules, long processCpuNanos,
                             long machineBusyNanos, long agentCpuNanos, double[] gpuProcessShare, long tickNanos,
-                            List<ThreadSlice> threads) {
+                            List<ThreadSlice> threads, io.energy.sampling.StackSamples stacks) {
+
+    /** An interval without stack samples (the instrumented-path sampler alone, or a test of it). */
+    public IntervalInput(long startNanos, long endNanos, long[] nanoJoules, long processCpuNanos,
+                         long machineBusyNanos, long agentCpuNanos, double[] gpuProcessShare, long tickNanos,
+                         List<ThreadSlice> threads) {
+        this(startNanos, endNanos, nanoJoules, processCpuNanos, machineBusyNanos, agentCpuNanos, gpuProcessShare,
+                tickNanos, threads, null);
+    }
 
     /**
      * One thread's part of an interval. "Running" samples found the thread runnable (on a CPU, or ready

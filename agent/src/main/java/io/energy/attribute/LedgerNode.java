@@ -17,6 +17,14 @@ public final class LedgerNode {
     public static final int STATIC_IDLE = -4;
     public static final int AGENT = -5;
     public static final int LOST = -6;
+    /** CPU energy of the JVM's garbage collection (sampled stacks of GC work). */
+    public static final int GC = -7;
+    /** CPU energy of the JIT compilers. */
+    public static final int JIT = -8;
+    /** CPU energy of other JVM-internal and native threads. */
+    public static final int VM = -9;
+    /** GPU energy while no method in the GPU scope was running (or none is instrumented). */
+    public static final int GPU_UNSCOPED = -10;
 
     public final int methodId;
     public final LedgerNode parent;

@@ -34,7 +34,18 @@ public record Config(
         double estimateBusyWattsPerCore,
         Map<String, Double> idleWatts,
         LogLevel log,
-        int top) {
+        int top,
+        Sampler sampler,
+        String samplerEvent) {
+
+    /**
+     * What finds the stacks that CPU energy follows: {@code auto} takes the first that works of
+     * async-profiler, JDK 25's JFR CPU-time sampler, and the instrumented call paths.
+     */
+    public enum Sampler { AUTO, ASYNC, JFR, PATHS }
+
+    /** Stack sample period when none is configured: one sample per 10 ms of a thread's CPU time. */
+    public static final Duration STACK_SAMPLE_PERIOD = Duration.ofMillis(10);
 
     public enum Source { AUTO, ESTIMATE, RAPL, NVML, REPLAY }
 

@@ -38,9 +38,14 @@ public final class ConfigParser {
         k.put("rapl.root", "powercap directory (default /sys/class/powercap)");
         k.put("nvml.library", "NVML library name or path (default libnvidia-ml.so.1)");
         k.put("interval", "attribution interval, 10ms to 10s (default 100ms)");
-        k.put("sample.period", "call-path sampling period, 100us to 100ms, or auto (default auto: 1ms with RAPL "
+        k.put("sample.period", "sampling period, 100us to 100ms, or auto (default auto: stacks every 10ms of a thread's CPU time; "
+                + "with sampler=paths, 1ms with RAPL "
                 + "counters, 10ms, the model's grain, with the estimated model or NVML alone, which keeps the agent "
                 + "under 1% of a core where timer wake-ups are dear, as in VMs)");
+        k.put("sampler", "auto | async | jfr | paths: what finds the stacks CPU energy follows (default auto: "
+                + "async-profiler, else JDK 25's JFR CPU-time sampler, else the instrumented call paths)");
+        k.put("sampler.event", "cpu | itimer | ctimer: async-profiler's CPU clock (default cpu: perf_events, or "
+                + "its timers where perf_events is not allowed)");
         k.put("checkpoint", "how often outputs are rewritten while running, 0 (off) or 1s to 24h (default 60s)");
         k.put("flush", "JFR MethodEnergy window, 100ms to 1h (default 1s)");
         k.put("long.call", "emit energy.MethodCall for calls at least this long, 0 (off) or 1ms to 1h (default 20ms)");
@@ -162,7 +167,9 @@ public final class ConfigParser {
                 number("estimate.busy.watts", v.getOrDefault("estimate.busy.watts", "3.5"), 0, 1000),
                 idle(v.get("idle")),
                 choice("log", v.getOrDefault("log", "info"), Config.LogLevel.class),
-                integer("top", v.getOrDefault("top", "10"), 0, 1000));
+                integer("top", v.getOrDefault("top", "10"), 0, 1000),
+                choice("sampler", v.getOrDefault("sampler", "auto"), Config.Sampler.class),
+                oneOf("sampler.event", v.getOrDefault("sampler.event", "cpu"), "cpu", "itimer", "ctimer"));
     }
 
     private static List<MethodPattern> patterns(String key, String value) {
@@ -208,6 +215,17 @@ public final class ConfigParser {
             throw new ConfigException(key, "option " + key + "='" + printable(value) + "' is not one of "
                     + String.join(" | ", names));
         }
+    }
+
+    private static String oneOf(String key, String value, String... accepted) {
+        String s = value.trim().toLowerCase(Locale.ROOT);
+        for (String a : accepted) {
+            if (a.equals(s)) {
+                return a;
+            }
+        }
+        throw new ConfigException(key, "option " + key + "='" + printable(value) + "' is not one of "
+                + String.join(" | ", accepted));
     }
 
     private static boolean bool(String key, String value) {

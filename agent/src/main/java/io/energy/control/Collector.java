@@ -28,6 +28,8 @@ final class Collector implements Runnable {
     private final EnergySession session;
     private final EnergyLedger ledger;
     private final CallPathSampler sampler;
+    /** CPU-time samples of real stacks, or null when CPU energy follows the instrumented paths. */
+    private final io.energy.sampling.StackSampler stacks;
     private final PowerSource source;
     private final ProcStat stat;
     private final long periodNanos;
@@ -48,11 +50,13 @@ final class Collector implements Runnable {
     private long lastAgentCpu;
     private long nextFlush;
 
-    Collector(EnergySession session, EnergyLedger ledger, CallPathSampler sampler, PowerSource source, ProcStat stat,
+    Collector(EnergySession session, EnergyLedger ledger, CallPathSampler sampler,
+              io.energy.sampling.StackSampler stacks, PowerSource source, ProcStat stat,
               long periodNanos, long intervalNanos, long flushNanos, Hooks hooks) {
         this.session = session;
         this.ledger = ledger;
         this.sampler = sampler;
+        this.stacks = stacks;
         this.source = source;
         this.stat = stat;
         this.periodNanos = periodNanos;
@@ -125,7 +129,7 @@ final class Collector implements Runnable {
         intervalTicks++;
         if (now - intervalStart >= intervalNanos) {
             synchronized (ledger) {
-                closeInterval(now);
+                closeInterval(now, false);
             }
         }
         if (now >= nextFlush) {
@@ -137,8 +141,12 @@ final class Collector implements Runnable {
         }
     }
 
-    /** Attributes the time since the last interval. Collector thread, or the stopping thread after join. */
-    void closeInterval(long now) {
+    /**
+     * Attributes the time since the last interval. Collector thread, or the stopping thread after join.
+     *
+     * @param last the session's last interval: the stack sampler is harvested whatever it costs
+     */
+    void closeInterval(long now, boolean last) {
         if (!primed || now <= intervalStart) {
             return;
         }
@@ -154,11 +162,12 @@ final class Collector implements Runnable {
         long agentCpu = session.agentCpuNanos();
         List<ThreadContext> contexts = sampler.contexts();
         // Only live threads are asked for their CPU time: looking up a thread by id is not free, and a
-        // service with thread churn can have thousands of ended ones waiting to be forgotten.
+        // service with thread churn can have thousands of ended ones waiting to be forgotten. With a stack
+        // sampler no thread is asked: CPU energy follows the samples.
         long[] cpu = new long[contexts.size()];
         int live = 0;
         for (ThreadContext c : contexts) {
-            if (!CallPathSampler.ended(c)) {
+            if (stacks == null && !CallPathSampler.ended(c)) {
                 live++;
             }
         }
@@ -166,7 +175,7 @@ final class Collector implements Runnable {
         int[] at = new int[live];
         for (int i = 0, k = 0; i < cpu.length; i++) {
             cpu[i] = -1;
-            if (!CallPathSampler.ended(contexts.get(i))) {
+            if (stacks == null && !CallPathSampler.ended(contexts.get(i))) {
                 ids[k] = contexts.get(i).threadId;
                 at[k++] = i;
             }
@@ -183,7 +192,8 @@ final class Collector implements Runnable {
         IntervalInput in = new IntervalInput(intervalStart, now, delta,
                 proc >= 0 && lastProcessCpu >= 0 ? Math.max(0, proc - lastProcessCpu) : -1,
                 machine >= 0 && lastMachineBusy >= 0 ? Math.max(0, machine - lastMachineBusy) : -1,
-                Math.max(0, agentCpu - lastAgentCpu), share, tickNanos, sampler.closeInterval(ledger, cpu));
+                Math.max(0, agentCpu - lastAgentCpu), share, tickNanos, sampler.closeInterval(ledger, cpu),
+                harvest(now, last));
         ledger.apply(in);
         lastProcessCpu = proc;
         lastMachineBusy = machine;
@@ -191,6 +201,16 @@ final class Collector implements Runnable {
         intervalStart = now;
         intervalTicks = 0;
         session.intervalClosed(in);
+    }
+
+    private io.energy.sampling.StackSamples harvest(long now, boolean last) {
+        if (stacks == null) {
+            return null;
+        }
+        if (last) {
+            stacks.drain();
+        }
+        return stacks.harvest(now, last);
     }
 
     /** Stops the thread and waits for it; the caller then owns the ledger. */

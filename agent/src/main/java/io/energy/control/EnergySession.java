@@ -52,6 +52,8 @@ public final class EnergySession {
     private EnergyLedger ledger;
     private Instrumenter instrumenter;
     private Collector collector;
+    private io.energy.sampling.StackSampler stacks;
+    private String samplerLabel = "call-paths";
     private LiveEvents live = LiveEvents.NONE;
     private ExecutorService writer;
     private volatile long writerThreadId = -1;
@@ -96,16 +98,28 @@ public final class EnergySession {
                     + "treated as dynamic; set idle=KIND:WATTS (e.g. idle=package:12;gpu:70) to separate the "
                     + "machine's static energy.");
         }
+        long stackPeriod = (config.samplePeriod().isZero() ? Config.STACK_SAMPLE_PERIOD : config.samplePeriod())
+                .toNanos();
+        io.energy.sampling.SamplerSelector.Choice choice = io.energy.sampling.SamplerSelector.select(
+                config.sampler().name().toLowerCase(java.util.Locale.ROOT), config.samplerEvent(), registry::frame,
+                config.maxDepth(), stackPeriod, Math.max(1000, 2 * config.maxPaths()), AgentLog::problem);
+        stacks = choice.sampler();
+        samplerLabel = stacks == null ? choice.label() : stacks.name();
+        notes.addAll(choice.notes());
+        AgentLog.info("sampler " + choice.label());
         ledger = new EnergyLedger(domains, new EnergyLedger.Options(config.dedicated(),
                 config.staticShare() == Config.StaticShare.PROCESS, idle, config.maxPaths(), id -> {
                     MethodRegistry.MethodInfo m = registry.info(id);
-                    return m != null && config.inGpuScope(m.className(), m.methodName());
-                }));
+                    return m != null && registry.instrumented(id) && config.inGpuScope(m.className(), m.methodName());
+                }, stacks != null));
         boolean fineCounter = false;
         for (Domain dom : domains) {
             fineCounter |= !dom.estimated() && dom.grainNanos() <= 2_000_000L;
         }
-        long periodNanos = config.samplePeriodFor(fineCounter).toNanos();
+        // With a stack sampler the collector's own tick only follows instrumented threads (wall time, GPU
+        // windows, long calls); with nothing instrumented it wakes once an interval, not every few ms.
+        long periodNanos = stacks != null && config.include().isEmpty() ? config.interval().toNanos()
+                : config.samplePeriodFor(fineCounter).toNanos();
         AgentLog.debug("sampling call paths every " + periodNanos / 1000 + " us"
                 + (config.samplePeriod().isZero() ? " (sample.period=auto)" : ""));
         live = LiveEventsFactory.create(config, periodNanos, AgentLog::problem);
@@ -126,18 +140,23 @@ public final class EnergySession {
             writerThreadId = t.getId();
             return t;
         });
-        collector = new Collector(this, ledger, sampler, source, stat, periodNanos, config.interval().toNanos(),
+        collector = new Collector(this, ledger, sampler, stacks, source, stat, periodNanos, config.interval().toNanos(),
                 config.flush().toNanos(), this::flushed);
         nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.checkpoint().toNanos();
         collector.start();
         if (config.include().isEmpty()) {
-            AgentLog.info("no include patterns: measuring the process as a whole; name methods with include=com.acme.**");
+            AgentLog.info(stacks != null
+                    ? "no include patterns: joules for every method from CPU-time samples; add include=com.acme.** "
+                    + "for exact call counts and call times"
+                    : "no include patterns and no stack sampler: measuring the process as a whole; name methods "
+                    + "with include=com.acme.**");
         } else {
             instrumenter = new Instrumenter(config, registry, AgentLog::debug);
             instrumenter.install(inst);
         }
-        AgentLog.info("measuring " + (config.include().isEmpty() ? "the process" : config.include().toString())
+        AgentLog.info("measuring " + (config.include().isEmpty()
+                ? (stacks != null ? "every method" : "the process") : config.include().toString())
                 + ", writing to " + config.out().toAbsolutePath());
     }
 
@@ -208,7 +227,11 @@ public final class EnergySession {
             if (internalErrors.get() > 0) {
                 n.add(internalErrors.get() + " internal agent errors were suppressed; the figures may be incomplete.");
             }
-            return ProfileBuilder.build(ledger, registry, VERSION, startEpochMillis, source.name(), health, n);
+            if (stacks != null && stacks.problem() != null) {
+                n.add(stacks.problem());
+            }
+            return ProfileBuilder.build(ledger, registry, VERSION, startEpochMillis, source.name(), health, n,
+                    samplerLabel);
         }
     }
 
@@ -255,8 +278,11 @@ public final class EnergySession {
         collector.stopAndJoin();
         EnergyBridge.stop();
         synchronized (ledger) {
-            collector.closeInterval(System.nanoTime());
+            collector.closeInterval(System.nanoTime(), true);
             sampler.syncCalls(ledger);
+        }
+        if (stacks != null) {
+            stacks.stop();
         }
         EnergyProfile p = profile();
         writer.shutdown();
@@ -291,6 +317,7 @@ public final class EnergySession {
         for (String line : source.describe().split("\n")) {
             sb.append("  ").append(line).append('\n');
         }
+        sb.append("sampler: ").append(stacks == null ? samplerLabel : stacks.describe()).append('\n');
         sb.append("methods instrumented: ").append(registry.size())
                 .append(instrumenter == null ? "" : " in " + instrumenter.instrumentedTypes().size() + " classes")
                 .append('\n');

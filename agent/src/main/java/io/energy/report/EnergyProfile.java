@@ -21,10 +21,19 @@ import java.util.Map;
  * @param timeline      power over time
  * @param health        what was dropped, capped, anomalous, and what observing cost
  * @param notes         sentences for people: why a figure is estimated, what was not available
+ * @param sampler       what found the stacks that CPU energy follows (async-profiler, jfr-cpu-time, call-paths)
  */
 public record EnergyProfile(int schemaVersion, String agentVersion, long startEpochMillis, long durationNanos,
                             String source, boolean estimated, List<DomainTotal> domains, Node root,
-                            List<TimelinePoint> timeline, Health health, List<String> notes) {
+                            List<TimelinePoint> timeline, Health health, List<String> notes, String sampler) {
+
+    /** A profile attributed by the instrumented call paths (tests and fixtures made before stack sampling). */
+    public EnergyProfile(int schemaVersion, String agentVersion, long startEpochMillis, long durationNanos,
+                         String source, boolean estimated, List<DomainTotal> domains, Node root,
+                         List<TimelinePoint> timeline, Health health, List<String> notes) {
+        this(schemaVersion, agentVersion, startEpochMillis, durationNanos, source, estimated, domains, root, timeline,
+                health, notes, "call-paths");
+    }
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -69,6 +78,19 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
                 s += c.inclusive(domain);
             }
             return s;
+        }
+
+        /**
+         * Variance (J²) of the inclusive energy: the self bounds of the subtree in quadrature. A sampled
+         * share's errors are close to independent between paths, and the split conserves energy, so this
+         * slightly overstates a large subtree's bound rather than understating it.
+         */
+        public double inclusiveVariance(int domain) {
+            double v = (selfBoundJoules[domain] / 2) * (selfBoundJoules[domain] / 2);
+            for (Node c : children) {
+                v += c.inclusiveVariance(domain);
+            }
+            return v;
         }
 
         public long inclusiveWallNanos() {

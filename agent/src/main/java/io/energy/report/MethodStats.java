@@ -5,7 +5,18 @@ package io.energy.report;
  */
 public record MethodStats(String name, EnergyProfile.Kind kind, long calls, long wallNanos, long cpuNanos,
                           long selfWallNanos, long[] selfNanoJoules, long[] inclusiveNanoJoules, double[] selfBoundJoules,
-                          boolean[] inTotal) {
+                          boolean[] inTotal, long selfCpuNanos, double[] inclusiveBoundJoules) {
+
+    /** Bound of the inclusive total, in joules: per-domain bounds added in quadrature. */
+    public double inclusiveBoundTotal() {
+        double v = 0;
+        for (int d = 0; d < inclusiveBoundJoules.length; d++) {
+            if (inTotal[d]) {
+                v += inclusiveBoundJoules[d] * inclusiveBoundJoules[d];
+            }
+        }
+        return Math.sqrt(v);
+    }
 
     private long sum(long[] v) {
         long s = 0;
@@ -44,6 +55,8 @@ public record MethodStats(String name, EnergyProfile.Kind kind, long calls, long
         private long wall;
         private long cpu;
         private long selfWall;
+        private long selfCpu;
+        private final double[] inclVar;
         private final long[] self;
         private final long[] incl;
         private final double[] var;
@@ -56,11 +69,13 @@ public record MethodStats(String name, EnergyProfile.Kind kind, long calls, long
             self = new long[domains];
             incl = new long[domains];
             var = new double[domains];
+            inclVar = new double[domains];
         }
 
         void addSelf(EnergyProfile.Node n) {
             calls += n.calls();
             selfWall += n.wallNanos();
+            selfCpu += n.cpuNanos();
             for (int d = 0; d < self.length; d++) {
                 self[d] += n.selfNanoJoules()[d];
                 var[d] += n.selfBoundJoules()[d] * n.selfBoundJoules()[d];
@@ -72,6 +87,7 @@ public record MethodStats(String name, EnergyProfile.Kind kind, long calls, long
             cpu += n.inclusiveCpuNanos();
             for (int d = 0; d < incl.length; d++) {
                 incl[d] += n.inclusive(d);
+                inclVar[d] += n.inclusiveVariance(d);
             }
         }
 
@@ -80,7 +96,12 @@ public record MethodStats(String name, EnergyProfile.Kind kind, long calls, long
             for (int d = 0; d < var.length; d++) {
                 bound[d] = Math.sqrt(var[d]);
             }
-            return new MethodStats(name, kind, calls, wall, cpu, selfWall, self, incl, bound, inTotal);
+            double[] inclBound = new double[inclVar.length];
+            for (int d = 0; d < inclVar.length; d++) {
+                inclBound[d] = 2 * Math.sqrt(inclVar[d]);
+            }
+            return new MethodStats(name, kind, calls, wall, cpu, selfWall, self, incl, bound, inTotal, selfCpu,
+                    inclBound);
         }
     }
 }

@@ -20,11 +20,11 @@ public final class MethodsCsvWriter implements ProfileWriter {
     @Override
     public void write(EnergyProfile p, OutputStream out) throws IOException {
         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        StringBuilder h = new StringBuilder("method,kind,calls,wall_ms,cpu_ms,self_J,self_bound_J,inclusive_J");
+        StringBuilder h = new StringBuilder("method,kind,calls,wall_ms,cpu_ms,self_J,self_bound_J,inclusive_J,inclusive_bound_J");
         for (EnergyProfile.DomainTotal d : p.domains()) {
             String k = d.key().replace(':', '_');
             h.append(',').append(k).append("_self_J,").append(k).append("_self_bound_J,").append(k)
-                    .append("_inclusive_J");
+                    .append("_inclusive_J,").append(k).append("_inclusive_bound_J");
         }
         h.append(",estimated\n");
         w.write(h.toString());
@@ -33,11 +33,13 @@ public final class MethodsCsvWriter implements ProfileWriter {
             r.append(csv(m.name())).append(',').append(m.kind().name().toLowerCase(Locale.ROOT)).append(',')
                     .append(m.calls()).append(',').append(fmt(m.wallNanos() / 1e6)).append(',')
                     .append(fmt(m.cpuNanos() / 1e6)).append(',').append(fmt(m.selfTotal() / 1e9)).append(',')
-                    .append(fmt(m.selfBoundTotal())).append(',').append(fmt(m.inclusiveTotal() / 1e9));
+                    .append(fmt(m.selfBoundTotal())).append(',').append(fmt(m.inclusiveTotal() / 1e9)).append(',')
+                    .append(fmt(m.inclusiveBoundTotal()));
             for (int d = 0; d < p.domains().size(); d++) {
                 r.append(',').append(fmt(m.selfNanoJoules()[d] / 1e9)).append(',')
                         .append(fmt(m.selfBoundJoules()[d])).append(',')
-                        .append(fmt(m.inclusiveNanoJoules()[d] / 1e9));
+                        .append(fmt(m.inclusiveNanoJoules()[d] / 1e9)).append(',')
+                        .append(fmt(m.inclusiveBoundJoules()[d]));
             }
             r.append(',').append(p.estimated()).append('\n');
             w.write(r.toString());

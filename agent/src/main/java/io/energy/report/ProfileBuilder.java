@@ -16,9 +16,21 @@ public final class ProfileBuilder {
     }
 
     public static String bucketName(int id) {
+        return bucketName(id, false);
+    }
+
+    /**
+     * @param stacks true when a stack sampler attributes CPU energy: then the catch-all for CPU energy that
+     *               found no sample is {@code (unsampled)}, not {@code (uninstrumented)}
+     */
+    public static String bucketName(int id, boolean stacks) {
         return switch (id) {
             case LedgerNode.OTHER_PATHS -> "(other paths)";
-            case LedgerNode.UNINSTRUMENTED -> "(uninstrumented)";
+            case LedgerNode.UNINSTRUMENTED -> stacks ? "(unsampled)" : "(uninstrumented)";
+            case LedgerNode.GC -> "(GC)";
+            case LedgerNode.JIT -> "(JIT compiler)";
+            case LedgerNode.VM -> "(JVM)";
+            case LedgerNode.GPU_UNSCOPED -> "(GPU outside scope)";
             case LedgerNode.OTHER_PROCESSES -> "(other processes)";
             case LedgerNode.STATIC_IDLE -> "(static/idle)";
             case LedgerNode.AGENT -> "(energy agent)";
@@ -30,6 +42,12 @@ public final class ProfileBuilder {
     public static EnergyProfile build(EnergyLedger ledger, MethodRegistry registry, String agentVersion,
                                       long startEpochMillis, String source, EnergyProfile.Health health,
                                       List<String> notes) {
+        return build(ledger, registry, agentVersion, startEpochMillis, source, health, notes, "call-paths");
+    }
+
+    public static EnergyProfile build(EnergyLedger ledger, MethodRegistry registry, String agentVersion,
+                                      long startEpochMillis, String source, EnergyProfile.Health health,
+                                      List<String> notes, String sampler) {
         List<Domain> domains = ledger.domains();
         int nd = domains.size();
         boolean estimated = false;
@@ -47,7 +65,7 @@ public final class ProfileBuilder {
         for (int d = 0; d < nd; d++) {
             inTotal[d] = domains.get(d).inTotal();
         }
-        EnergyProfile.Node root = node(ledger.root(), registry, nd, inTotal);
+        EnergyProfile.Node root = node(ledger.root(), registry, nd, inTotal, ledger);
         List<EnergyProfile.TimelinePoint> points = new ArrayList<>();
         List<Timeline.Point> raw = ledger.timeline().points();
         long t0 = raw.isEmpty() ? 0 : raw.get(0).startNanos();
@@ -65,13 +83,20 @@ public final class ProfileBuilder {
         }
         return new EnergyProfile(EnergyProfile.SCHEMA_VERSION, agentVersion, startEpochMillis,
                 ledger.durationNanos(), source, estimated, List.copyOf(totals), root, List.copyOf(points), health,
-                List.copyOf(notes));
+                List.copyOf(notes), sampler);
     }
 
-    private static EnergyProfile.Node node(LedgerNode n, MethodRegistry registry, int nd, boolean[] inTotal) {
+    private static EnergyProfile.Node node(LedgerNode n, MethodRegistry registry, int nd, boolean[] inTotal,
+                                           EnergyLedger ledger) {
         List<EnergyProfile.Node> kids = new ArrayList<>();
         for (LedgerNode c : n.children()) {
-            kids.add(node(c, registry, nd, inTotal));
+            if (c.isBucket() && c.children().isEmpty() && c.calls == 0 && isZero(c.selfNanoJoules)
+                    && c.methodId != LedgerNode.UNINSTRUMENTED && c.methodId != LedgerNode.OTHER_PROCESSES
+                    && c.methodId != LedgerNode.STATIC_IDLE && c.methodId != LedgerNode.AGENT
+                    && c.methodId != LedgerNode.OTHER_PATHS && c.methodId != LedgerNode.LOST) {
+                continue; // a bucket this kind of run never fills (GC/JIT/JVM without stacks, GPU without a GPU)
+            }
+            kids.add(node(c, registry, nd, inTotal, ledger));
         }
         kids.sort(Comparator.comparingLong(EnergyProfile.Node::inclusiveTotal).reversed()
                 .thenComparing(EnergyProfile.Node::name));
@@ -88,7 +113,7 @@ public final class ProfileBuilder {
             name = "all";
             kind = EnergyProfile.Kind.ROOT;
         } else if (n.methodId < 0) {
-            name = bucketName(n.methodId);
+            name = bucketName(n.methodId, ledger.options().stacks());
             kind = EnergyProfile.Kind.BUCKET;
         } else {
             MethodRegistry.MethodInfo info = registry.info(n.methodId);
@@ -98,7 +123,24 @@ public final class ProfileBuilder {
             desc = info == null ? "" : info.descriptor();
             kind = EnergyProfile.Kind.METHOD;
         }
+        long[] self = n.selfNanoJoules.clone();
+        if (n.methodId == LedgerNode.UNINSTRUMENTED) {
+            // Energy still waiting for the stack samples of its intervals (a checkpoint or dump between two
+            // harvests) is shown where it would go if no samples came: every file adds up to the measured total.
+            for (int d = 0; d < nd; d++) {
+                self[d] += ledger.pendingNanoJoules(d);
+            }
+        }
         return new EnergyProfile.Node(name, cls, method, desc, kind, n.calls, n.wallNanos, n.cpuNanos,
-                n.selfNanoJoules.clone(), bound, List.copyOf(kids), inTotal);
+                self, bound, List.copyOf(kids), inTotal);
+    }
+
+    private static boolean isZero(long[] v) {
+        for (long x : v) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

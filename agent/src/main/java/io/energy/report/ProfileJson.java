@@ -14,6 +14,7 @@ final class ProfileJson {
         g.writeStringField("start", JsonOut.isoInstant(p.startEpochMillis()));
         g.writeNumberField("durationSeconds", p.durationNanos() / 1e9);
         g.writeStringField("source", p.source());
+        g.writeStringField("sampler", p.sampler());
         g.writeBooleanField("estimated", p.estimated());
     }
 

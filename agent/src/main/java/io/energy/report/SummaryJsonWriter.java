@@ -76,6 +76,8 @@ public final class SummaryJsonWriter implements ProfileWriter {
         g.writeNumberField("selfJ", m.selfTotal() / 1e9);
         g.writeNumberField("selfBoundJ", m.selfBoundTotal());
         g.writeNumberField("inclusiveJ", m.inclusiveTotal() / 1e9);
+        g.writeNumberField("inclusiveBoundJ", m.inclusiveBoundTotal());
+        g.writeNumberField("selfCpuMs", m.selfCpuNanos() / 1e6);
         g.writeNumberField("share", total > 0 ? (double) m.selfTotal() / total : 0);
         g.writeObjectFieldStart("domains");
         for (int d = 0; d < p.domains().size(); d++) {
@@ -83,6 +85,7 @@ public final class SummaryJsonWriter implements ProfileWriter {
             g.writeNumberField("selfJ", m.selfNanoJoules()[d] / 1e9);
             g.writeNumberField("selfBoundJ", m.selfBoundJoules()[d]);
             g.writeNumberField("inclusiveJ", m.inclusiveNanoJoules()[d] / 1e9);
+            g.writeNumberField("inclusiveBoundJ", m.inclusiveBoundJoules()[d]);
             g.writeEndObject();
         }
         g.writeEndObject();

@@ -35,20 +35,22 @@ public final class TopTable {
                     d.key(), d.measured() / 1e9, d.process() / 1e9, d.staticIdle() / 1e9,
                     d.otherProcesses() / 1e9, d.estimated() ? " estimated" : ""));
         }
+        sb.append("[energy] CPU energy follows ").append(p.sampler()).append(System.lineSeparator());
         List<MethodStats> methods = p.methods();
         sb.append(String.format(Locale.ROOT, "[energy] %-52s %10s %10s %16s %7s%n", "method (self)", "calls",
-                "time ms", "joules", "share"));
+                "cpu ms", "joules", "share"));
         int shown = 0;
         for (MethodStats m : methods) {
             if (shown >= rows) {
                 break;
             }
-            if (m.kind() != EnergyProfile.Kind.METHOD && !m.name().equals("(uninstrumented)")) {
+            if (m.kind() != EnergyProfile.Kind.METHOD && !PROCESS_BUCKETS.contains(m.name())) {
                 continue;
             }
             shown++;
-            sb.append(String.format(Locale.ROOT, "[energy] %-52s %10d %10.1f %9.3f ±%5.3f %6.1f%%%n",
-                    shorten(m.name(), 52), m.calls(), m.selfWallNanos() / 1e6, m.selfTotal() / 1e9,
+            sb.append(String.format(Locale.ROOT, "[energy] %-52s %10s %10.1f %9.3f ±%5.3f %6.1f%%%n",
+                    shorten(m.name(), 52), m.calls() > 0 || m.kind() != EnergyProfile.Kind.METHOD
+                            ? Long.toString(m.calls()) : "-", m.selfCpuNanos() / 1e6, m.selfTotal() / 1e9,
                     m.selfBoundTotal(), total > 0 ? 100.0 * m.selfTotal() / total : 0));
         }
         if (outDir != null) {
@@ -56,6 +58,10 @@ public final class TopTable {
         }
         return sb.toString();
     }
+
+    /** Buckets of this process's own energy: shown among the methods, since they compete for the same joules. */
+    private static final java.util.Set<String> PROCESS_BUCKETS = java.util.Set.of("(uninstrumented)", "(unsampled)",
+            "(GC)", "(JIT compiler)", "(JVM)", "(energy agent)");
 
     static String shorten(String s, int max) {
         return s.length() <= max ? s : "…" + s.substring(s.length() - max + 1);

@@ -239,6 +239,11 @@ public final class EnergyJfrWriter implements ProfileWriter {
 
     private static Frame frameOf(Model m, EnergyProfile.Node n) {
         if (n.kind() == EnergyProfile.Kind.METHOD && !n.className().isEmpty()) {
+            if (n.descriptor().isEmpty()) {
+                // A frame found by stack sampling: the sample names the method, not its overload. JFR's
+                // readers need a well-formed descriptor, so it gets the neutral "()V".
+                return new Frame(m.methodRef(n.className(), n.methodName(), "()V"), "Sampled");
+            }
             return new Frame(m.methodRef(n.className(), n.methodName(), n.descriptor()), "Instrumented");
         }
         return new Frame(m.methodRef(BUCKET_CLASS, n.name(), "()V"), "Energy bucket");

@@ -218,7 +218,7 @@ public final class JfrLiveEvents implements LiveEvents {
             todo.addAll(n.children());
             NodeState st = seen.get(n);
             if (st == null) {
-                st = newState(n, reg, nd);
+                st = newState(n, reg, nd, l.options().stacks());
                 seen.put(n, st);
             }
             boolean changed = false;
@@ -260,10 +260,10 @@ public final class JfrLiveEvents implements LiveEvents {
         }
     }
 
-    private NodeState newState(LedgerNode n, MethodRegistry reg, int domains) {
+    private NodeState newState(LedgerNode n, MethodRegistry reg, int domains, boolean stacks) {
         String name;
         if (n.isBucket()) {
-            name = ProfileBuilder.bucketName(n.methodId);
+            name = ProfileBuilder.bucketName(n.methodId, stacks);
         } else {
             MethodRegistry.MethodInfo info = reg.info(n.methodId);
             name = info == null ? "(method " + n.methodId + ")" : info.display();

@@ -1,0 +1,312 @@
+package io.energy.sampling;
+
+import one.profiler.AsyncProfiler;
+import one.profiler.Counter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * CPU-time samples of real stacks from async-profiler (its {@code cpu} event: perf_events where the kernel
+ * allows, its own CPU timers otherwise). It walks JIT stubs and intrinsics, sees the frames of mounted
+ * virtual threads, and samples a thread only while it is on a CPU, which is what "energy follows CPU time"
+ * needs.
+ *
+ * <p>Harvesting: async-profiler keeps a running count per distinct stack; every harvest reads that table
+ * ({@code dumpCollapsed}) and keeps the difference from the previous read. The read costs time in
+ * proportion to the number of distinct stacks, so harvests are spaced to keep their cost under
+ * {@link #HARVEST_BUDGET} of a core (every interval for a small program, every second or two for a large
+ * one); and the profiler is restarted when its table grows past a bound or has run for
+ * {@link #ROTATE_NANOS}, so its memory stays flat over a long-running service.
+ *
+ * <p>The class {@code one.profiler.AsyncProfiler} binds to its native library by JNI names, so it cannot be
+ * relocated: it lives in the agent's private class loader only. If another copy of async-profiler is
+ * already loaded in the process (an application's continuous profiler), this sampler does not start: two
+ * profilers would fight over the same signal.
+ */
+public final class AsyncProfilerSampler implements StackSampler {
+    /** Share of one core that harvests may take. */
+    static final double HARVEST_BUDGET = 0.003;
+    /** Longest time between two harvests, whatever they cost. */
+    static final long MAX_HARVEST_GAP_NANOS = 5_000_000_000L;
+    /** Restart the profiler (and free its stack table) this often. */
+    static final long ROTATE_NANOS = 30L * 60 * 1_000_000_000L;
+
+    /** Where this class loader put the native library: it can be loaded once per process. */
+    private static String loadedLibrary;
+
+    private final AsyncProfiler profiler;
+    private final StackClassifier classifier;
+    private final long periodNanos;
+    private final String event;
+    private final int maxStacks;
+    private final String startCommand;
+    private final com.sun.management.ThreadMXBean threads;
+    private final Map<String, Long> seen = new HashMap<>();
+    private final Map<String, Stack> parsed = new HashMap<>();
+    private long nextHarvest;
+    private long startedAt;
+    private long harvestCpu;
+    private long lastHarvestCost;
+    private long rotations;
+    private String problem;
+    private boolean running;
+
+    private AsyncProfilerSampler(AsyncProfiler profiler, StackClassifier classifier, long periodNanos, String event,
+                                 int maxStacks, int maxDepth) {
+        this.profiler = profiler;
+        this.classifier = classifier;
+        this.periodNanos = periodNanos;
+        this.event = event;
+        this.maxStacks = maxStacks;
+        // jstackdepth: deeper frames are not kept by the ledger either; a bound keeps the profiler's walk cheap.
+        this.startCommand = "start,event=" + event + ",interval=" + periodNanos + ",jstackdepth="
+                + Math.max(64, maxDepth + 64);
+        this.threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    }
+
+    /**
+     * Loads async-profiler and starts sampling.
+     *
+     * @throws IllegalStateException with a sentence for people when it cannot run here
+     */
+    public static AsyncProfilerSampler start(FrameIds ids, int maxDepth, long periodNanos, String event,
+                                             int maxStacks) {
+        AsyncProfiler profiler = load();
+        AsyncProfilerSampler s = new AsyncProfilerSampler(profiler, new StackClassifier(ids, maxDepth), periodNanos,
+                event, maxStacks, maxDepth);
+        s.begin(System.nanoTime());
+        return s;
+    }
+
+    private static synchronized AsyncProfiler load() {
+        String platform = platform();
+        if (platform == null) {
+            throw new IllegalStateException("async-profiler has no native library for " + System.getProperty("os.name")
+                    + " " + System.getProperty("os.arch"));
+        }
+        if (loadedLibrary == null) {
+            String other = otherProfilerLoaded();
+            if (other != null) {
+                throw new IllegalStateException("another async-profiler is already loaded in this JVM (" + other
+                        + "); not starting a second one, which would fight it for the same signal");
+            }
+            try (InputStream in = AsyncProfilerSampler.class.getClassLoader()
+                    .getResourceAsStream(platform + "/libasyncProfiler.so")) {
+                if (in == null) {
+                    throw new IllegalStateException("async-profiler's native library for " + platform
+                            + " is missing from the agent");
+                }
+                loadedLibrary = extract(in).toString();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot unpack async-profiler's native library: " + e.getMessage());
+            }
+        }
+        try {
+            return AsyncProfiler.getInstance(loadedLibrary);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot load async-profiler's native library: " + t);
+        }
+    }
+
+    static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (os.contains("linux")) {
+            if (arch.equals("amd64") || arch.equals("x86_64")) {
+                return "linux-x64";
+            }
+            if (arch.equals("aarch64") || arch.equals("arm64")) {
+                return "linux-arm64";
+            }
+            return null;
+        }
+        return os.contains("mac") ? "macos" : null;
+    }
+
+    /** A libasyncProfiler mapped into this process that is not ours, or null (Linux: /proc/self/maps). */
+    static String otherProfilerLoaded() {
+        try {
+            Path maps = Path.of("/proc/self/maps");
+            if (!Files.isReadable(maps)) {
+                return null;
+            }
+            for (String line : Files.readAllLines(maps, StandardCharsets.ISO_8859_1)) {
+                int at = line.indexOf('/');
+                if (line.contains("libasyncProfiler") && at >= 0) {
+                    return line.substring(at);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** Same care as the core jar's copy: a new owner-only file, never following a planted link. */
+    private static Path extract(InputStream in) throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        long stamp = System.nanoTime();
+        for (int attempt = 0; ; attempt++) {
+            Path target = dir.resolve("energy-asprof-" + Long.toHexString(stamp + attempt) + ".so");
+            OutputStream out;
+            try {
+                out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt < 100) {
+                    continue;
+                }
+                throw e;
+            }
+            target.toFile().deleteOnExit();
+            try (out) {
+                target.toFile().setReadable(false, false);
+                target.toFile().setReadable(true, true);
+                in.transferTo(out);
+            }
+            return target;
+        }
+    }
+
+    private void begin(long now) {
+        try {
+            profiler.execute(startCommand);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("async-profiler did not start (" + e.getMessage() + ")");
+        }
+        running = true;
+        startedAt = now;
+        nextHarvest = now;
+        seen.clear();
+    }
+
+    @Override
+    public String name() {
+        return "async-profiler";
+    }
+
+    @Override
+    public String describe() {
+        return "async-profiler " + profiler.getVersion() + ", event " + event + ", one sample per "
+                + periodNanos / 1_000_000.0 + " ms of CPU time per thread (real stacks: JIT, intrinsics, "
+                + "virtual threads; CPU time only)";
+    }
+
+    @Override
+    public long periodNanos() {
+        return periodNanos;
+    }
+
+    @Override
+    public synchronized StackSamples harvest(long nowNanos, boolean force) {
+        if (!running || (!force && nowNanos < nextHarvest)) {
+            return null;
+        }
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        StackSamples out = new StackSamples(periodNanos);
+        try {
+            collect(profiler.dumpCollapsed(Counter.SAMPLES), out);
+            if (seen.size() > maxStacks || nowNanos - startedAt > ROTATE_NANOS) {
+                // Restart: the profiler's table and ours are emptied; what was sampled since the read above
+                // is read once more after the stop, so nothing is lost in between.
+                profiler.execute("stop");
+                collect(profiler.dumpCollapsed(Counter.SAMPLES), out);
+                rotations++;
+                running = false;
+                parsed.clear();
+                begin(nowNanos);
+            }
+        } catch (Throwable t) {
+            problem = "async-profiler failed (" + t + "); CPU energy from here on goes to (unsampled)";
+            running = false;
+            return out;
+        }
+        long cost = Math.max(0, threads.getCurrentThreadCpuTime() - cpu0);
+        harvestCpu += cost;
+        lastHarvestCost = cost;
+        nextHarvest = nowNanos + Math.min(MAX_HARVEST_GAP_NANOS, (long) (cost / HARVEST_BUDGET));
+        return out;
+    }
+
+    /** Adds to {@code out} every stack's samples since the last read; remembers the new running counts. */
+    private void collect(String collapsed, StackSamples out) {
+        int from = 0;
+        int len = collapsed.length();
+        while (from < len) {
+            int end = collapsed.indexOf('\n', from);
+            if (end < 0) {
+                end = len;
+            }
+            int space = collapsed.lastIndexOf(' ', end - 1);
+            if (space > from) {
+                String key = collapsed.substring(from, space);
+                long count = parseCount(collapsed, space + 1, end);
+                Long before = seen.put(key, count);
+                long delta = count - (before == null ? 0 : before);
+                if (delta > 0) {
+                    Stack s = parsed.get(key);
+                    if (s == null) {
+                        s = classifier.classify(key);
+                        parsed.put(key, s);
+                    }
+                    out.add(s, delta);
+                }
+            }
+            from = end + 1;
+        }
+    }
+
+    private static long parseCount(String s, int from, int to) {
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    @Override
+    public String problem() {
+        return problem;
+    }
+
+    @Override
+    public long harvestCpuNanos() {
+        return harvestCpu;
+    }
+
+    /** Times the profiler was restarted to bound its memory. */
+    public long rotations() {
+        return rotations;
+    }
+
+    long lastHarvestCostNanos() {
+        return lastHarvestCost;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            profiler.execute("stop");
+        } catch (Throwable ignored) {
+            // Stopping is best effort: the process goes on either way.
+        }
+    }
+}
