@@ -124,6 +124,16 @@ public final class Truth {
         return x;
     }
 
+    /**
+     * {@code nanos} × a uniform random factor in [0.5, 1.5): the same mean, but no two calls alike. Real calls
+     * vary; a workload whose calls repeat with an exact CPU-time period would alias with any fixed-period
+     * sampler (with 4+3+2+3 ms calls and a sample every 10 ms of CPU, only even offsets of the 12 ms cycle
+     * are ever sampled), which measures the coincidence, not the sampler.
+     */
+    public static long vary(long nanos) {
+        return (long) (nanos * java.util.concurrent.ThreadLocalRandom.current().nextDouble(0.5, 1.5));
+    }
+
     /** Writes the truth file (atomically: the suite never reads half a file). */
     public static void finish(String file) throws IOException {
         long window = System.nanoTime() - startWall;

@@ -9,7 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 
 /**
- * Case (a): one thread alternates {@link #query} (a socket read that waits ~40 ms for a localhost server
+ * Case (a): one thread alternates {@link #query} (a socket read that waits 20-60 ms for a localhost server
  * that answers late: the thread is RUNNABLE in native code and uses no CPU) and {@link #compute} (10 ms of
  * CPU). Energy must follow the CPU, not the RUNNABLE state.
  */
@@ -50,7 +50,7 @@ public final class Blocked {
 
     static long compute() {
         long c0 = Truth.cpu();
-        long x = Truth.burn(10_000_000L);
+        long x = Truth.burn(Truth.vary(10_000_000L));
         Truth.add("Blocked.compute", Truth.cpu() - c0);
         return x;
     }
@@ -63,7 +63,7 @@ public final class Blocked {
             OutputStream out = c.getOutputStream();
             int b;
             while ((b = in.read()) >= 0) {
-                Thread.sleep(40);
+                Thread.sleep(Truth.vary(40_000_000L) / 1_000_000L);
                 out.write(b);
                 out.flush();
             }

@@ -18,8 +18,8 @@ public final class Inlined {
         Truth.start();
         long deadline = Truth.deadline(args);
         while (System.nanoTime() < deadline) {
-            mixLoop(2_000_000L);
-            stepLoop(1_000_000L);
+            mixLoop(Truth.vary(2_000_000L));
+            stepLoop(Truth.vary(1_000_000L));
         }
         Truth.finish(args[0]);
     }

@@ -9,7 +9,7 @@ import java.security.MessageDigest;
 
 /**
  * Case (e): methods that spend their time in JIT intrinsics and stubs (SHA-256 via MessageDigest, AES via
- * Cipher, System.arraycopy) beside plain Java compute, in a 4:3:2:3 CPU ratio on one thread. Samplers
+ * Cipher, System.arraycopy) beside plain Java compute, in a 4:3:2:3 CPU ratio on one thread (each call ±50%). Samplers
  * that cannot walk a stack from inside a stub lose these samples.
  */
 public final class Intrinsics {
@@ -29,10 +29,10 @@ public final class Intrinsics {
         aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[16], "AES"), new IvParameterSpec(new byte[16]));
         long sum = 0;
         while (System.nanoTime() < deadline) {
-            sum += sha256(sha, 4_000_000L);
-            sum += aes(aes, 3_000_000L);
-            sum += copy(2_000_000L);
-            sum += plain(3_000_000L);
+            sum += sha256(sha, Truth.vary(4_000_000L));
+            sum += aes(aes, Truth.vary(3_000_000L));
+            sum += copy(Truth.vary(2_000_000L));
+            sum += plain(Truth.vary(3_000_000L));
         }
         System.out.println("checksum " + sum);
         Truth.finish(args[0]);

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Case (b): thread-per-task. A new platform thread for every task, each ~30 ms of CPU and then gone
+ * Case (b): thread-per-task. A new platform thread for every task, each 15-45 ms of CPU (30 ms on average) and then gone
  * (two kinds, 2:1), about 130 threads over the run. A thread's last CPU must not be lost when it ends.
  */
 public final class ThreadPerTask {
@@ -24,7 +24,7 @@ public final class ThreadPerTask {
             t.start();
             threads.add(t);
             n++;
-            Thread.sleep(45);
+            Thread.sleep(Truth.vary(45_000_000L) / 1_000_000L);
         }
         for (Thread t : threads) {
             t.join(30_000);
@@ -36,13 +36,13 @@ public final class ThreadPerTask {
 
     static void taskA() {
         long c0 = Truth.cpu();
-        Truth.burn(30_000_000L);
+        Truth.burn(Truth.vary(30_000_000L));
         Truth.add("ThreadPerTask.taskA", Truth.cpu() - c0);
     }
 
     static void taskB() {
         long c0 = Truth.cpu();
-        Truth.burn(30_000_000L);
+        Truth.burn(Truth.vary(30_000_000L));
         Truth.add("ThreadPerTask.taskB", Truth.cpu() - c0);
     }
 }

@@ -6,7 +6,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Case (g): three threads with different loads: one computes all the time, one half the time (5 ms
- * work, 5 ms wait), one a fifth of the time (2 ms work, 8 ms wait); the main thread waits.
+ * work, 5 ms wait), one a fifth of the time (2 ms work, 8 ms wait), each ±50%; the main thread waits.
  */
 public final class Threads {
     private static volatile boolean running = true;
@@ -37,7 +37,7 @@ public final class Threads {
         while (running) {
             work.run();
             if (waitNanos > 0) {
-                long end = System.nanoTime() + waitNanos;
+                long end = System.nanoTime() + Truth.vary(waitNanos);
                 for (long left; (left = end - System.nanoTime()) > 0; ) {
                     LockSupport.parkNanos(left);
                 }
@@ -47,19 +47,19 @@ public final class Threads {
 
     static void heavyWork() {
         long c0 = Truth.cpu();
-        Truth.burn(10_000_000L);
+        Truth.burn(Truth.vary(10_000_000L));
         Truth.add("Threads.heavyWork", Truth.cpu() - c0);
     }
 
     static void mediumWork() {
         long c0 = Truth.cpu();
-        Truth.burn(5_000_000L);
+        Truth.burn(Truth.vary(5_000_000L));
         Truth.add("Threads.mediumWork", Truth.cpu() - c0);
     }
 
     static void lightWork() {
         long c0 = Truth.cpu();
-        Truth.burn(2_000_000L);
+        Truth.burn(Truth.vary(2_000_000L));
         Truth.add("Threads.lightWork", Truth.cpu() - c0);
     }
 }

@@ -45,14 +45,14 @@ public final class Virtual {
     static void heavy() {
         long carrier = Truth.carrier().getId();
         long c0 = Truth.cpu(carrier);
-        Truth.burn(carrier, 3_000_000L);
+        Truth.burn(carrier, Truth.vary(3_000_000L));
         Truth.add("Virtual.heavy", Truth.cpu(carrier) - c0);
     }
 
     static void light() {
         long carrier = Truth.carrier().getId();
         long c0 = Truth.cpu(carrier);
-        Truth.burn(carrier, 1_000_000L);
+        Truth.burn(carrier, Truth.vary(1_000_000L));
         Truth.add("Virtual.light", Truth.cpu(carrier) - c0);
     }
 }
