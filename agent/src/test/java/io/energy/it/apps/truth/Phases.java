@@ -18,7 +18,7 @@ import java.util.List;
  * program runs each method exactly in its windows, on the wall clock, and writes what happened: for each
  * phase, when it really ran, its thread's CPU time and the CPU time of every thread of the process over the
  * phase (so the truth can give the other threads, the JIT and the agent, their CPU share of the phase's
- * energy, as the physics does).
+ * energy, as the physics does). Phases start within a few microseconds of their window (sleep, then spin).
  *
  * <p>Truth file lines: {@code phase <method> <startEpochNs> <endEpochNs> <methodCpuNs> <processCpuNs>}.
  */
@@ -48,9 +48,13 @@ public final class Phases {
         }
         StringBuilder out = new StringBuilder();
         for (Phase p : schedule) {
+            // The other threads' CPU is read before the last few milliseconds of waiting (reading /proc takes
+            // a while on a loaded machine, and the phase must start on time); this thread's own CPU is read
+            // from its CPU clock right at the start and end of the phase.
+            sleepUntil(p.start() - 3_000_000L);
+            long others0 = processCpuNanos() - Truth.cpu();
             sleepUntil(p.start());
             long cpu0 = Truth.cpu();
-            long proc0 = processCpuNanos();
             long t0 = epochNanos();
             if (p.method().equals("A")) {
                 phaseA(p.end());
@@ -59,10 +63,11 @@ public final class Phases {
             }
             long t1 = epochNanos();
             long cpu1 = Truth.cpu();
-            long proc1 = processCpuNanos();
+            long others1 = processCpuNanos() - Truth.cpu();
+            long proc = (cpu1 - cpu0) + Math.max(0, others1 - others0);
             out.append("phase ").append(Truth.PKG).append(p.method().equals("A") ? "Phases.phaseA" : "Phases.phaseB")
                     .append(' ').append(t0).append(' ').append(t1).append(' ').append(cpu1 - cpu0).append(' ')
-                    .append(proc1 - proc0).append('\n');
+                    .append(proc).append('\n');
         }
         Truth.fact("phases", Integer.toString(schedule.size()));
         Truth.finish(args[0]);
