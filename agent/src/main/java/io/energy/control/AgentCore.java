@@ -134,8 +134,12 @@ public final class AgentCore {
         sb.append("energy ").append(EnergySession.VERSION).append(" started in pid ").append(ProcessHandle.current().pid())
                 .append(" (Java ").append(Runtime.version()).append(")\n");
         Config config = s.config();
+        sb.append("sampler: ").append(s.samplerDescription()).append('\n');
         if (s.instrumenter() == null) {
-            sb.append("no include patterns: measuring the process as a whole; name methods with include=com.acme.**\n");
+            sb.append(s.hasStackSampler()
+                    ? "no include patterns: joules for every method from CPU-time samples; add include=com.acme.** "
+                    + "for exact call counts\n"
+                    : "no include patterns: measuring the process as a whole; name methods with include=com.acme.**\n");
         } else {
             int n = s.instrumenter().instrumentedTypes().size();
             List<io.energy.instrument.MethodRegistry.MethodInfo> methods = s.registry().all();

@@ -330,6 +330,16 @@ public final class EnergySession {
         return sb.toString();
     }
 
+    /** What finds the stacks that CPU energy follows. */
+    public String samplerDescription() {
+        io.energy.sampling.StackSampler s = stacks;
+        return s == null ? samplerLabel : s.describe();
+    }
+
+    public boolean hasStackSampler() {
+        return stacks != null;
+    }
+
     /** One line per domain: what the power source reads. */
     public String sourceDescription() {
         return source.describe();

@@ -53,6 +53,25 @@ public final class TopTable {
                             ? Long.toString(m.calls()) : "-", m.selfCpuNanos() / 1e6, m.selfTotal() / 1e9,
                     m.selfBoundTotal(), total > 0 ? 100.0 * m.selfTotal() / total : 0));
         }
+        // Instrumented methods: their exact calls and what they cost with everything they called (JDK and
+        // library frames included), which is the figure a developer who named them asks for.
+        List<MethodStats> counted = new java.util.ArrayList<>();
+        for (MethodStats m : methods) {
+            if (m.kind() == EnergyProfile.Kind.METHOD && m.calls() > 0) {
+                counted.add(m);
+            }
+        }
+        if (!counted.isEmpty() && rows > 0) {
+            counted.sort((a, b) -> Long.compare(b.inclusiveTotal(), a.inclusiveTotal()));
+            sb.append(String.format(Locale.ROOT, "[energy] %-52s %10s %10s %16s %7s%n", "instrumented method (inclusive)",
+                    "calls", "wall ms", "joules", "share"));
+            for (int i = 0; i < Math.min(rows, counted.size()); i++) {
+                MethodStats m = counted.get(i);
+                sb.append(String.format(Locale.ROOT, "[energy] %-52s %10d %10.1f %9.3f ±%5.3f %6.1f%%%n",
+                        shorten(m.name(), 52), m.calls(), m.wallNanos() / 1e6, m.inclusiveTotal() / 1e9,
+                        m.inclusiveBoundTotal(), total > 0 ? 100.0 * m.inclusiveTotal() / total : 0));
+            }
+        }
         if (outDir != null) {
             sb.append("[energy] files in ").append(outDir).append(System.lineSeparator());
         }

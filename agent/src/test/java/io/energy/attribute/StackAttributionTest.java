@@ -1,0 +1,153 @@
+package io.energy.attribute;
+
+import io.energy.power.Domain;
+import io.energy.sampling.Stack;
+import io.energy.sampling.StackSamples;
+import io.energy.sampling.ThreadKind;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The ledger with a stack sampler: each stretch of the process's CPU energy goes to the stacks sampled in
+ * it, by count. Every expected figure below is computed from the energy fed in, not from the ledger.
+ */
+class StackAttributionTest {
+    private static final long PERIOD = 10_000_000L;
+    private static final double NO_IDLE = Double.NaN;
+
+    private static EnergyLedger ledger(int domains) {
+        List<Domain> d = domains == 1 ? List.of(new Domain(Domain.PACKAGE, 0, false, 1_000_000, "test"))
+                : List.of(new Domain(Domain.PACKAGE, 0, false, 1_000_000, "test"),
+                new Domain(Domain.DRAM, 0, false, 1_000_000, "test"));
+        double[] idle = new double[d.size()];
+        java.util.Arrays.fill(idle, NO_IDLE);
+        return new EnergyLedger(d, new EnergyLedger.Options(true, false, idle, 20_000, id -> true, true));
+    }
+
+    private static IntervalInput interval(long start, long nanoJoules, StackSamples s) {
+        return new IntervalInput(start, start + 100_000_000L, new long[]{nanoJoules}, 200_000_000L,
+                200_000_000L, 0, new double[]{Double.NaN}, PERIOD, List.of(), s);
+    }
+
+    private static LedgerNode path(EnergyLedger l, int... frames) {
+        LedgerNode n = l.root();
+        for (int f : frames) {
+            n = l.child(n, f);
+        }
+        return n;
+    }
+
+    @Test
+    void aProcesssCpuEnergyIsSplitOverItsSamplesByCountSelfToTheInnermostFrame() {
+        EnergyLedger l = ledger(1);
+        StackSamples s = new StackSamples(PERIOD);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1, 2}), 30);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1, 3}), 10);
+        l.apply(interval(0, 4_000_000_000L, s));
+        assertEquals(3_000_000_000L, path(l, 1, 2).selfNanoJoules[0]);
+        assertEquals(1_000_000_000L, path(l, 1, 3).selfNanoJoules[0]);
+        assertEquals(0, path(l, 1).selfNanoJoules[0], "the caller has no self energy of its own here");
+        assertEquals(300_000_000L, path(l, 1, 2).cpuNanos, "30 samples of 10 ms");
+    }
+
+    @Test
+    void jvmThreadsAndTheAgentGetTheirOwnBuckets() {
+        EnergyLedger l = ledger(1);
+        StackSamples s = new StackSamples(PERIOD);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1}), 5);
+        s.add(new Stack(ThreadKind.GC, new int[0]), 2);
+        s.add(new Stack(ThreadKind.JIT, new int[0]), 2);
+        s.add(new Stack(ThreadKind.VM, new int[0]), 0);
+        s.add(new Stack(ThreadKind.AGENT, new int[0]), 1);
+        l.apply(interval(0, 1_000_000_000L, s));
+        assertEquals(500_000_000L, path(l, 1).selfNanoJoules[0]);
+        assertEquals(200_000_000L, l.bucketNode(LedgerNode.GC).selfNanoJoules[0]);
+        assertEquals(200_000_000L, l.bucketNode(LedgerNode.JIT).selfNanoJoules[0]);
+        assertEquals(0, l.bucketNode(LedgerNode.VM).selfNanoJoules[0]);
+        assertEquals(100_000_000L, l.bucketNode(LedgerNode.AGENT).selfNanoJoules[0]);
+        assertEquals(0, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
+    }
+
+    @Test
+    void energyOfIntervalsWithoutSamplesWaitsForTheNextSamplesInsteadOfBeingLost() {
+        EnergyLedger l = ledger(1);
+        // A thread that runs short bursts: two intervals pass without a sample, the third has one.
+        l.apply(interval(0, 700_000_000L, null));
+        l.apply(interval(100_000_000L, 200_000_000L, new StackSamples(PERIOD)));
+        assertEquals(900_000_000L, l.pendingNanoJoules(0));
+        StackSamples s = new StackSamples(PERIOD);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{7}), 1);
+        l.apply(interval(200_000_000L, 100_000_000L, s));
+        assertEquals(1_000_000_000L, path(l, 7).selfNanoJoules[0]);
+        assertEquals(0, l.pendingNanoJoules(0));
+        assertEquals(0, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
+    }
+
+    @Test
+    void energyThatFindsNoSampleForTenSecondsGoesToUnsampled() {
+        EnergyLedger l = ledger(1);
+        long t = 0;
+        long fed = 0;
+        for (int i = 0; i < 102; i++) {
+            l.apply(interval(t, 10_000_000L, null));
+            fed += 10_000_000L;
+            t += 100_000_000L;
+        }
+        assertEquals(fed, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0] + l.pendingNanoJoules(0));
+        assertTrue(l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0] >= 1_000_000_000L,
+                "after 10 s the waiting energy is given up");
+    }
+
+    @Test
+    void eachHarvestTakesTheEnergyOfItsOwnStretchSoAMethodRunningWhilePowerIsHighGetsMore() {
+        EnergyLedger l = ledger(1);
+        StackSamples a = new StackSamples(PERIOD);
+        a.add(new Stack(ThreadKind.JAVA, new int[]{1}), 10);
+        l.apply(interval(0, 6_000_000_000L, a)); // 60 W while A runs
+        StackSamples b = new StackSamples(PERIOD);
+        b.add(new Stack(ThreadKind.JAVA, new int[]{2}), 10);
+        l.apply(interval(100_000_000L, 3_000_000_000L, b)); // 30 W while B runs, same CPU time
+        assertEquals(6_000_000_000L, path(l, 1).selfNanoJoules[0]);
+        assertEquals(3_000_000_000L, path(l, 2).selfNanoJoules[0]);
+    }
+
+    @Test
+    void everyNanojouleFedInIsFoundInTheTreeWhateverTheSamples() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(42);
+        for (int run = 0; run < 50; run++) {
+            EnergyLedger l = ledger(2);
+            long[] fed = new long[2];
+            long t = 0;
+            for (int i = 0; i < 40; i++) {
+                long[] e = {r.nextLong(0, 5_000_000_000L), r.nextLong(0, 1_000_000_000L)};
+                fed[0] += e[0];
+                fed[1] += e[1];
+                StackSamples s = r.nextInt(3) == 0 ? null : new StackSamples(PERIOD);
+                if (s != null) {
+                    for (int k = r.nextInt(5); k > 0; k--) {
+                        s.add(new Stack(ThreadKind.values()[r.nextInt(ThreadKind.values().length)],
+                                new int[]{1 + r.nextInt(4), 1 + r.nextInt(4)}), r.nextInt(1, 20));
+                    }
+                }
+                l.apply(new IntervalInput(t, t + 100_000_000L, e, 200_000_000L, 200_000_000L, 0,
+                        new double[]{Double.NaN, Double.NaN}, PERIOD, List.of(), s));
+                t += 100_000_000L;
+            }
+            for (int d = 0; d < 2; d++) {
+                assertEquals(fed[d], treeSum(l.root(), d) + l.pendingNanoJoules(d), "domain " + d + " run " + run);
+            }
+        }
+    }
+
+    private static long treeSum(LedgerNode n, int d) {
+        long s = n.selfNanoJoules[d];
+        for (LedgerNode c : n.children()) {
+            s += treeSum(c, d);
+        }
+        return s;
+    }
+}
