@@ -114,6 +114,99 @@ class TruthSuiteIT {
 
     static final long[] GRAINS_MS = {100, 1, 1000};
 
+    /**
+     * The truth of the truth: async-profiler run on its own (as {@code -agentpath}, CPU-time samples every
+     * 1 ms, no energy agent) over the same workloads finds each method on the stack in the same share of the
+     * workload methods' samples as the workload's own clocks say, within 2 points. This shows that the workloads' self-timing
+     * is right (and that a CPU-time sampler can see these methods), so a failure of the suite above is the
+     * energy agent's.
+     */
+    @TestFactory
+    @Order(0)
+    Stream<DynamicTest> theWorkloadsOwnTruthAgreesWithAStandaloneCpuProfiler() throws IOException {
+        List<String> only = list(System.getProperty("truth.cases", ""));
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Case c : CASES) {
+            if (!List.of("a-blocked", "e-intrinsics", "g-threads").contains(c.id())
+                    || !only.isEmpty() && only.stream().noneMatch(c.id()::startsWith)) {
+                continue;
+            }
+            tests.add(DynamicTest.dynamicTest(c.id() + " / async-profiler alone", () -> crossCheck(c)));
+        }
+        return tests.stream();
+    }
+
+    private void crossCheck(Case c) throws Exception {
+        java.net.URL lib = ClassLoader.getSystemResource("linux-x64/libasyncProfiler.so");
+        org.junit.jupiter.api.Assumptions.assumeTrue(lib != null && System.getProperty("os.arch").equals("amd64")
+                && System.getProperty("os.name").equals("Linux"), "async-profiler's linux-x64 library");
+        Path dir = WORK.resolve(c.id() + "-async-profiler-alone");
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        Path so = dir.resolve("libasyncProfiler.so");
+        try (var in = lib.openStream()) {
+            Files.copy(in, so);
+        }
+        Path collapsed = dir.resolve("cpu.collapsed");
+        Path truthFile = dir.resolve("truth.txt");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ForkedJvm.java(c.javaHome()));
+        cmd.addAll(c.jvmArgs());
+        cmd.add("-agentpath:" + so + "=start,event=cpu,interval=1ms,collapsed,file=" + collapsed);
+        cmd.addAll(List.of("-cp", ForkedJvm.TEST_CLASSES.toString(), c.mainClass(), truthFile.toString(),
+                Double.toString(RUN_SECONDS)));
+        ForkedJvm.Result r = ForkedJvm.run(dir, 120, cmd);
+        assertEquals(0, r.exitCode(), "workload failed:\n" + r.stderr());
+        Map<String, String> facts = new LinkedHashMap<>();
+        Map<String, Long> truth = readTruth(truthFile, facts);
+        long processCpu = Long.parseLong(facts.get("process_cpu_ns"));
+        long total = 0;
+        Map<String, Long> found = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(collapsed)) {
+            int sp = line.lastIndexOf(' ');
+            if (sp < 0) {
+                continue;
+            }
+            long n = Long.parseLong(line.substring(sp + 1).trim());
+            total += n;
+            java.util.Set<String> frames = new java.util.HashSet<>();
+            for (String f : line.substring(0, sp).split(";")) {
+                int ann = f.indexOf("_[");
+                frames.add((ann >= 0 ? f.substring(0, ann) : f).replace('/', '.'));
+            }
+            for (String m : truth.keySet()) {
+                if (frames.contains(m)) {
+                    found.merge(m, n, Long::sum);
+                }
+            }
+        }
+        assertTrue(total > 500, "async-profiler took samples: " + total);
+        // Shares among the workload's methods (disjoint in these cases): async-profiler's CPU timers see only
+        // some of the JVM's own threads (GC and VM threads have none without perf_events), so its share of
+        // the whole process differs by what it cannot see; the methods' shares of each other must agree.
+        long truthSum = truth.values().stream().mapToLong(Long::longValue).sum();
+        long foundSum = found.values().stream().mapToLong(Long::longValue).sum();
+        List<String> failures = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        line.append(String.format(Locale.ROOT, " %.0f ms | %.0f ms |", total * 1.0, processCpu / 1e6));
+        for (Map.Entry<String, Long> e : truth.entrySet()) {
+            double t = (double) e.getValue() / truthSum;
+            double a = (double) found.getOrDefault(e.getKey(), 0L) / Math.max(1, foundSum);
+            line.append(String.format(Locale.ROOT, " %s %.1f%%/%.1f%%", e.getKey().substring(PKG.length()), 100 * t,
+                    100 * a));
+            if (Math.abs(a - t) > TARGET_POINTS / 100) {
+                failures.add(String.format(Locale.ROOT, "%s: workload's clocks %.2f%%, async-profiler %.2f%%",
+                        e.getKey(), 100 * t, 100 * a));
+            }
+        }
+        CROSS_CHECKS.add(String.format(Locale.ROOT, "| %s |%s |", c.id(), line));
+        writeTable();
+        assertTrue(failures.isEmpty(), "the workload's truth and async-profiler alone disagree:\n  "
+                + String.join("\n  ", failures));
+    }
+
+    static final List<String> CROSS_CHECKS = Collections.synchronizedList(new ArrayList<>());
+
     @TestFactory
     @Order(1)
     Stream<DynamicTest> eachMethodGetsItsCpuTimeShareOfTheProcessEnergyWithinTwoPoints() {
@@ -454,6 +547,17 @@ class TruthSuiteIT {
                 + "process energy | source |\n|---|---|---|---|---|---|---|---|\n");
         for (String run : new ArrayList<>(RUNS)) {
             sb.append(run).append('\n');
+        }
+        List<String> cross = new ArrayList<>(CROSS_CHECKS);
+        if (!cross.isEmpty()) {
+            sb.append("\nThe truth checked against async-profiler alone (no energy agent; event cpu, a sample per 1 ms "
+                    + "of CPU; each method's share of the workload methods' CPU by the workload's clocks / by "
+                    + "async-profiler's samples; target within 2 points). Samples x 1 ms against the process's CPU "
+                    + "shows how much of the process the sampler cannot see here:\n\n| case | samples x 1 ms | process "
+                    + "CPU | method: truth / async-profiler |\n|---|---|---|---|\n");
+            for (String l : cross) {
+                sb.append(l).append('\n');
+            }
         }
         List<PowerRow> power = new ArrayList<>(POWER_ROWS);
         if (!power.isEmpty()) {
