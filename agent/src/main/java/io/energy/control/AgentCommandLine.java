@@ -79,6 +79,16 @@ public final class AgentCommandLine {
             }
         }
         sb.append("\nwith these options the agent would use: ").append(wouldUse(config, bySource)).append('\n');
+        sb.append("\nenergy doctor: stack samplers (CPU energy follows their samples; sampler=")
+                .append(config.sampler().name().toLowerCase(java.util.Locale.ROOT)).append(")\n");
+        sb.append("\nasync-profiler\n");
+        for (String line : io.energy.sampling.AsyncProfilerSampler.probe()) {
+            sb.append("    ").append(line).append('\n');
+        }
+        sb.append("\njfr-cpu-time\n    ").append(io.energy.sampling.JfrCpuTimeSampler.available()
+                ? "found: this JVM has jdk.CPUTimeSample" : "why:   this JVM has no jdk.CPUTimeSample (JDK 25+ on Linux)")
+                .append('\n');
+        sb.append("\ncall-paths\n    found: always available (instrumented methods only; the last fallback)\n");
         return sb.toString();
     }
 

@@ -211,7 +211,9 @@ public final class AgentCore {
         }
         stopSession();
         return "energy stopped: outputs written to " + session.config().out().toAbsolutePath()
-                + "; collector and writer threads ended, power source closed\n" + lastRestore.describe() + "\n";
+                + "; collector and writer threads ended, power source closed"
+                + (session.hasStackSampler() ? ", stack sampling stopped (a native profiler library stays loaded: a JVM "
+                + "cannot unload one; a later start reuses it)" : "") + "\n" + lastRestore.describe() + "\n";
     }
 
     /** Stops the session, resetting the instrumentation under the restore check's eyes. */

@@ -119,6 +119,30 @@ public final class AsyncProfilerSampler implements StackSampler {
         }
     }
 
+    /**
+     * What {@code doctor} says about async-profiler here: whether its library loads, and which of its CPU
+     * clocks the kernel allows ({@code check,event=...}), without starting it.
+     */
+    public static java.util.List<String> probe() {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        try {
+            AsyncProfiler p = load();
+            lines.add("found: async-profiler " + p.getVersion() + " (" + platform() + ", unpacked from the agent)");
+            for (String event : new String[]{"cpu", "itimer", "ctimer"}) {
+                String answer;
+                try {
+                    answer = p.execute("check,event=" + event).trim();
+                } catch (Throwable t) {
+                    answer = "not available: " + t.getMessage();
+                }
+                lines.add("found: event " + event + ": " + (answer.isEmpty() ? "OK" : answer));
+            }
+        } catch (Throwable t) {
+            lines.add("why:   " + (t instanceof IllegalStateException ? t.getMessage() : t.toString()));
+        }
+        return lines;
+    }
+
     static String platform() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);

@@ -62,7 +62,17 @@ public final class JfrCpuTimeSampler implements StackSampler {
         rs.onEvent(EVENT, s::take);
         rs.onEvent("jdk.CPUTimeSamplesLost", e -> s.lost(e));
         rs.onError(t -> s.problem = "JFR CPU-time sampling failed (" + t + ")");
-        rs.startAsync();
+        // The stream's thread must be a daemon: a JVM whose main method ended must not wait for it. start()
+        // runs the stream on the calling thread until it is closed, so it gets a daemon thread of its own.
+        Thread t = new Thread(() -> {
+            try {
+                rs.start();
+            } catch (Throwable e) {
+                s.problem = "JFR CPU-time sampling stopped (" + e + ")";
+            }
+        }, "energy-jfr-sampler");
+        t.setDaemon(true);
+        t.start();
         return s;
     }
 

@@ -42,9 +42,13 @@ class WholeProgramIT {
     }
 
     private static JsonNode run(Path dir, String options, String... jvmArgs) throws Exception {
+        return run(null, dir, options, jvmArgs);
+    }
+
+    private static JsonNode run(String javaHome, Path dir, String options, String... jvmArgs) throws Exception {
         Path out = dir.resolve("out");
         java.util.List<String> cmd = new java.util.ArrayList<>();
-        cmd.add(ForkedJvm.java(null));
+        cmd.add(ForkedJvm.java(javaHome));
         cmd.addAll(java.util.List.of(jvmArgs));
         cmd.add(ForkedJvm.agentArg("out=" + out + (options.isEmpty() ? "" : "," + options)));
         cmd.addAll(java.util.List.of("-jar", ForkedJvm.SAMPLES_JAR.toAbsolutePath().toString(), "cpu", "3"));
@@ -116,6 +120,18 @@ class WholeProgramIT {
         assertTrue(stderr.contains("another async-profiler is already loaded"), stderr);
         assertFalse(s.get("sampler").asText().equals("async-profiler"), s.get("sampler").asText());
         assertTrue(Files.size(dir.resolve("app.html")) > 0, "the application's own profiler still did its job");
+    }
+
+    @Test
+    void onJdk25TheJfrCpuTimeSamplerAttributesRealStacksAndTheJvmStillExitsWhenMainEnds(@TempDir Path dir)
+            throws Exception {
+        assertTrue(Files.isExecutable(Path.of(ForkedJvm.java(ForkedJvm.JDK25))), "JDK 25 expected at " + ForkedJvm.JDK25);
+        // ForkedJvm.run fails on its timeout: a sampler thread that kept the JVM alive would be caught here.
+        JsonNode s = run(ForkedJvm.JDK25, dir, "sampler=jfr");
+        assertEquals("jfr-cpu-time", s.get("sampler").asText());
+        Map<String, JsonNode> m = methods(s);
+        assertTrue(m.containsKey(CPU_SAMPLE + "hashBlocks") && m.get(CPU_SAMPLE + "hashBlocks").get("inclusiveJ").asDouble() > 0,
+                m.keySet().toString());
     }
 
     private static Path asyncProfilerJar() {
