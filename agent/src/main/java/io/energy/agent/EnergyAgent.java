@@ -1,5 +1,7 @@
 package io.energy.agent;
 
+import io.energy.protocol.AttachProtocol;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +24,9 @@ import java.util.jar.JarFile;
 public final class EnergyAgent {
     private static final String CORE = "META-INF/energy/energy-core.jar";
     private static final String FRONT_DOOR = "io.energy.control.AgentCore";
+    /** The tooling that reads finished runs (diff, compare), with its own (relocated) Jackson. */
+    private static final String TOOLS = "META-INF/energy/energy-tools.jar";
+    private static final java.util.Set<String> TOOL_COMMANDS = java.util.Set.of("diff", "compare");
     private static Method handle;
     private static ClassLoader coreLoader;
 
@@ -36,11 +41,39 @@ public final class EnergyAgent {
         run(args, inst, false);
     }
 
-    /** {@code java -jar energy.jar doctor|help|version}. */
+    /** {@code java -jar energy.jar doctor|help|version|diff|compare}. */
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && TOOL_COMMANDS.contains(args[0])) {
+            tools(args);
+            return;
+        }
         ClassLoader loader = core(null);
         Class<?> cli = Class.forName("io.energy.control.AgentCommandLine", true, loader);
         cli.getMethod("main", String[].class).invoke(null, (Object) args);
+    }
+
+    /**
+     * {@code diff} and {@code compare} run from the nested tools jar in a loader of their own: it is opened
+     * only here, never when the agent starts in an application, so its Jackson costs nothing at start-up and
+     * is never visible to anyone else. The tools exit with their own status.
+     */
+    private static void tools(String[] args) throws Exception {
+        Path tools;
+        try (JarFile outer = new JarFile(agentJar())) {
+            java.util.zip.ZipEntry entry = outer.getEntry(TOOLS);
+            if (entry == null) {
+                System.err.println("[energy] this energy.jar has no " + TOOLS + ": it was built without the tools module");
+                System.exit(2);
+                return;
+            }
+            try (InputStream in = outer.getInputStream(entry)) {
+                tools = extract(in, "energy-tools-");
+            }
+        }
+        ClassLoader loader = new URLClassLoader("energy-tools", new URL[]{tools.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader());
+        Class.forName("io.energy.tools.ToolsMain", true, loader).getMethod("main", String[].class)
+                .invoke(null, (Object) args);
     }
 
     private static synchronized void run(String args, Instrumentation inst, boolean launch) {
@@ -59,19 +92,14 @@ public final class EnergyAgent {
 
     /** The core never ran, so the attach CLI waiting for {@code reply=FILE} hears it from here. */
     private static void replyFailure(String args, Throwable t) {
-        if (args == null) {
-            return;
-        }
-        for (String part : args.split(",")) {
-            String p = part.trim();
-            if (p.startsWith("reply=")) {
-                try {
-                    Files.writeString(Path.of(p.substring("reply=".length())), "1\nthe energy agent could not load its core: "
-                            + t + "\n", java.nio.charset.StandardCharsets.UTF_8);
-                } catch (Throwable ignored) {
-                    // Said on stderr above; nothing more to be done without risking the host.
-                }
+        try {
+            String reply = AttachProtocol.Request.parse(args).replyFile();
+            if (reply != null) {
+                Files.writeString(Path.of(reply), AttachProtocol.reply(AttachProtocol.FAILED,
+                        "the energy agent could not load its core: " + t + "\n"), java.nio.charset.StandardCharsets.UTF_8);
             }
+        } catch (Throwable ignored) {
+            // Said on stderr above; nothing more to be done without risking the host.
         }
     }
 
@@ -82,7 +110,7 @@ public final class EnergyAgent {
         File jar = agentJar();
         Path core;
         try (JarFile outer = new JarFile(jar); InputStream in = outer.getInputStream(outer.getEntry(CORE))) {
-            core = extract(in);
+            core = extract(in, "energy-core-");
         }
         // Parent: the platform loader. The application's classes and libraries stay invisible to us, and
         // ours to them, so neither side's Jackson, JNA or Byte Buddy can clash with the other's.
@@ -105,11 +133,11 @@ public final class EnergyAgent {
      * follows a link someone else put there, and a clash just tries another name. Only the owner may read
      * the file, as with createTempFile, and the permissions are set before anything is written.
      */
-    private static Path extract(InputStream in) throws IOException {
+    private static Path extract(InputStream in, String prefix) throws IOException {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         long stamp = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
-            Path target = dir.resolve("energy-core-" + Long.toHexString(stamp + attempt) + ".jar");
+            Path target = dir.resolve(prefix + Long.toHexString(stamp + attempt) + ".jar");
             OutputStream out;
             try {
                 out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

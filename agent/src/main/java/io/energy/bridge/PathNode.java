@@ -4,7 +4,8 @@ package io.energy.bridge;
  * One call path of one thread: a node of that thread's call tree, keyed by method id under its parent.
  *
  * <p>The owning application thread is the only writer of {@link #calls}, {@link #enterTick} and the
- * child table. The collector is the only writer of the {@code sampled*} fields and {@link #ledgerNode}.
+ * child table. The collector is the only writer of {@link #intervalSamples}, {@link #intervalWallSamples},
+ * {@link #reportedCalls} and {@link #ledgerNode}.
  * Nothing here is locked: the collector tolerates a slightly stale call count, never a torn tree,
  * because children are published with a release store after they are fully built.
  */

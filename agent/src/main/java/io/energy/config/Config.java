@@ -36,7 +36,10 @@ public record Config(
         LogLevel log,
         int top,
         Sampler sampler,
-        String samplerEvent) {
+        SamplerEvent samplerEvent) {
+
+    /** async-profiler's CPU clock: perf_events' cpu-clock (falls back to its timers), setitimer, or timer_create. */
+    public enum SamplerEvent { CPU, ITIMER, CTIMER }
 
     /**
      * What finds the stacks that CPU energy follows: {@code auto} takes the first that works of

@@ -3,12 +3,12 @@ package io.energy.control;
 import io.energy.config.Config;
 import io.energy.config.ConfigException;
 import io.energy.config.ConfigParser;
+import io.energy.config.OptionTable;
 import io.energy.power.ProbeResult;
-import io.energy.power.SourceSelector;
+import io.energy.power.select.SourceSelector;
 import io.energy.power.nvml.NvmlBench;
 
 import java.util.Arrays;
-import java.util.Map;
 
 /** {@code java -jar energy.jar doctor [options] | nvml-bench [library] [seconds] | jfc | help | version}. */
 public final class AgentCommandLine {
@@ -114,10 +114,13 @@ public final class AgentCommandLine {
         sb.append("  java -jar energy.jar doctor [key=value,...]   which power sources work here, and why not\n");
         sb.append("  java -jar energy.jar nvml-bench [library] [s]  what NVML readings cost and how often they move here\n");
         sb.append("  java -jar energy.jar jfc > energy.jfc            JFR settings for the energy events\n");
+        sb.append("  java -jar energy.jar diff BASE NEW [--fail-above PCT] [--out DIR]\n");
+        sb.append("                                                 joules per method between two runs' output folders,\n");
+        sb.append("                                                 a differential flame graph; --fail-above makes it a CI gate\n");
+        sb.append("  java -jar energy.jar compare DIR... [--work DIR=N] [--out DIR]\n");
+        sb.append("                                                 variants of the same work on one time-energy chart\n");
         sb.append("  java -jar energy.jar version\n\noptions (also -Denergy.KEY=VALUE or config=FILE):\n");
-        for (Map.Entry<String, String> e : ConfigParser.KEYS.entrySet()) {
-            sb.append(String.format("  %-20s %s%n", e.getKey(), e.getValue()));
-        }
+        sb.append(OptionTable.helpLines());
         return sb.toString();
     }
 }

@@ -3,13 +3,13 @@ package io.energy.control;
 import io.energy.config.Config;
 import io.energy.config.ConfigException;
 import io.energy.config.ConfigParser;
+import io.energy.protocol.AttachProtocol;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,9 +17,8 @@ import java.util.Set;
 /**
  * The agent core's front door, called reflectively by the tiny entry class through the agent's private
  * class loader. Handles the launch ({@code -javaagent}) and every attach command:
- * {@code cmd=start|status|dump|stop}, with {@code reply=FILE} for the answer to the attach CLI: the file
- * gets {@code <exit code>\n<message>}. Codes: 0 done, 1 failed, 2 an option was rejected, 3 energy is not
- * running (status, dump).
+ * {@code cmd=start|status|dump|stop}, with {@code reply=FILE} for the answer to the attach CLI. The
+ * request, the reply's form and the exit codes are {@link AttachProtocol}'s.
  */
 public final class AgentCore {
     /**
@@ -27,8 +26,7 @@ public final class AgentCore {
      * <version>}), so that {@code energy-attach list} can tell from the system properties alone, without
      * loading anything. Not {@code energy.*}: those are configuration keys.
      */
-    public static final String STATE_PROPERTY = "io.energy.state";
-    static final int NOT_RUNNING = 3;
+    public static final String STATE_PROPERTY = AttachProtocol.STATE_PROPERTY;
 
     private static EnergySession session;
     private static Instrumentation instrumentation;
@@ -42,25 +40,25 @@ public final class AgentCore {
     /** Entry from premain/agentmain. Never throws: the host comes first. */
     public static synchronized void handle(String args, Instrumentation inst, boolean launch) {
         instrumentation = inst;
-        Map<String, String> control = new LinkedHashMap<>();
-        String rest = stripControl(args, control);
-        String cmd = control.getOrDefault("cmd", "start");
-        String reply = control.get("reply");
-        int code = 0;
+        AttachProtocol.Request request = AttachProtocol.Request.parse(args);
+        String cmd = request.command();
+        String reply = request.replyFile();
+        int code = AttachProtocol.OK;
         String answer;
         try {
             answer = switch (cmd) {
-                case "start" -> start(rest, inst, launch);
-                case "status" -> status();
-                case "dump" -> dump(control.get("out"));
-                case "stop" -> stop();
-                default -> throw new ConfigException("cmd", "unknown command '" + cmd + "'; accepted: start | status | dump | stop");
+                case AttachProtocol.START -> start(request.optionString(), inst, launch);
+                case AttachProtocol.STATUS -> status();
+                case AttachProtocol.DUMP -> dump(request.option("out"));
+                case AttachProtocol.STOP -> stop();
+                default -> throw new ConfigException(AttachProtocol.CMD, "unknown command '" + cmd + "'; accepted: "
+                        + String.join(" | ", AttachProtocol.COMMANDS));
             };
         } catch (NotRunning e) {
-            code = NOT_RUNNING;
+            code = AttachProtocol.NOT_RUNNING;
             answer = e.getMessage() + "\n";
         } catch (ConfigException e) {
-            code = 2;
+            code = AttachProtocol.USAGE;
             answer = e.getMessage() + "\n";
             if (cmd.equals("start") && session != null && !session.stopped()) {
                 // The options are checked before anything is touched, so a bad reconfigure changes nothing.
@@ -68,34 +66,17 @@ public final class AgentCore {
             }
             AgentLog.problem(e.getMessage() + (launch ? "; the application runs without energy measurement" : ""));
         } catch (Throwable t) {
-            code = 1;
+            code = AttachProtocol.FAILED;
             answer = "energy failed: " + t + "\n";
             AgentLog.problem("could not " + cmd + " (" + t + "); the application runs on without energy measurement");
         }
         if (reply != null) {
             try {
-                Files.writeString(Path.of(reply), code + "\n" + answer, StandardCharsets.UTF_8);
+                Files.writeString(Path.of(reply), AttachProtocol.reply(code, answer), StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException e) {
                 AgentLog.problem("cannot write the reply for the attach command to " + reply + ": " + e);
             }
         }
-    }
-
-    private static String stripControl(String args, Map<String, String> control) {
-        if (args == null) {
-            return "";
-        }
-        StringBuilder rest = new StringBuilder();
-        for (String part : args.split(",")) {
-            String p = part.trim();
-            if (p.startsWith("cmd=") || p.startsWith("reply=") || (p.startsWith("out=") && args.contains("cmd=dump"))) {
-                int eq = p.indexOf('=');
-                control.put(p.substring(0, eq), p.substring(eq + 1));
-            } else if (!p.isEmpty()) {
-                rest.append(rest.length() == 0 ? "" : ",").append(p);
-            }
-        }
-        return rest.toString();
     }
 
     private static String start(String args, Instrumentation inst, boolean launch) {

@@ -10,7 +10,7 @@ import io.energy.instrument.MethodRegistry;
 import io.energy.power.Domain;
 import io.energy.power.PowerSource;
 import io.energy.power.ProcStat;
-import io.energy.power.SourceSelector;
+import io.energy.power.select.SourceSelector;
 import io.energy.report.EnergyProfile;
 import io.energy.report.LiveEvents;
 import io.energy.report.OutputSet;
@@ -101,7 +101,8 @@ public final class EnergySession {
         long stackPeriod = (config.samplePeriod().isZero() ? Config.STACK_SAMPLE_PERIOD : config.samplePeriod())
                 .toNanos();
         io.energy.sampling.SamplerSelector.Choice choice = io.energy.sampling.SamplerSelector.select(
-                config.sampler().name().toLowerCase(java.util.Locale.ROOT), config.samplerEvent(), registry::frame,
+                config.sampler().name().toLowerCase(java.util.Locale.ROOT),
+                config.samplerEvent().name().toLowerCase(java.util.Locale.ROOT), registry::frame,
                 config.maxDepth(), stackPeriod, Math.max(1000, 2 * config.maxPaths()), AgentLog::problem);
         stacks = choice.sampler();
         samplerLabel = stacks == null ? choice.label() : stacks.name();
@@ -249,7 +250,7 @@ public final class EnergySession {
                         throw new IllegalStateException("injected fault in the writer");
                     }
                 })).writeAll(profile, dir)
-                : OutputSet.all().writeAll(profile, dir);
+                : SessionOutputs.all().writeAll(profile, dir);
         if (!problems.isEmpty() && !writeProblemSaid) {
             writeProblemSaid = true;
             AgentLog.problem("cannot write outputs to " + dir.toAbsolutePath() + " (" + problems.get(0)

@@ -1,48 +1,40 @@
 package io.energy.attach;
 
+import io.energy.protocol.AgentArgument;
+import io.energy.protocol.AttachProtocol;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** Builds the agent's argument string from the CLI's words. */
 final class AgentArgs {
-    /** Keys whose value is a file or directory: made absolute here, because the target's directory is not ours. */
-    private static final Set<String> PATH_KEYS = Set.of("out", "config", "replay");
-    private static final Set<String> RESERVED = Set.of("cmd", "reply");
-
     private AgentArgs() {
     }
 
     /**
      * {@code options}: words like {@code include=com.acme.**} or {@code include=a.**,out=x}. The agent checks
-     * the keys and values and answers with what it rejects; here only the shape is checked.
+     * the keys and values and answers with what it rejects; here only the shape is checked, and values that
+     * name files ({@link AttachProtocol#isPath}) are made absolute against {@code cwd}, because the target
+     * has a working directory of its own.
      */
     static String options(List<String> options, Path cwd) throws AttachException {
-        StringBuilder sb = new StringBuilder();
+        List<AgentArgument> out = new ArrayList<>();
         for (String word : options) {
-            for (String part : word.split(",")) {
-                String p = part.trim();
-                if (p.isEmpty()) {
-                    continue;
+            for (AgentArgument a : AgentArgument.split(word)) {
+                if (!a.hasValue()) {
+                    throw new AttachException(AttachProtocol.USAGE, "option '" + a.key() + "' has no value; write "
+                            + "key=value, e.g. include=com.acme.** (`java -jar energy.jar help` lists the keys)");
                 }
-                int eq = p.indexOf('=');
-                if (eq <= 0) {
-                    throw new AttachException(2, "option '" + p + "' has no value; write key=value, e.g. "
-                            + "include=com.acme.** (`java -jar energy.jar help` lists the keys)");
+                if (AttachProtocol.CONTROL_KEYS.contains(a.key())) {
+                    throw new AttachException(AttachProtocol.USAGE, "option '" + a.key() + "' is set by energy-attach "
+                            + "itself; use the commands " + String.join(", ", AttachProtocol.COMMANDS));
                 }
-                String key = p.substring(0, eq).trim();
-                String value = p.substring(eq + 1).trim();
-                if (RESERVED.contains(key)) {
-                    throw new AttachException(2, "option '" + key + "' is set by energy-attach itself; use the commands "
-                            + "start, status, dump and stop");
-                }
-                if (PATH_KEYS.contains(key) && !value.isEmpty()) {
-                    value = absolute(value, cwd);
-                }
-                sb.append(sb.length() == 0 ? "" : ",").append(key).append('=').append(value);
+                out.add(AttachProtocol.isPath(a.key(), a.value())
+                        ? new AgentArgument(a.key(), absolute(a.value(), cwd)) : a);
             }
         }
-        return sb.toString();
+        return AgentArgument.join(out);
     }
 
     static String absolute(String path, Path cwd) {

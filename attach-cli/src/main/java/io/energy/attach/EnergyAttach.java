@@ -1,5 +1,8 @@
 package io.energy.attach;
 
+import io.energy.protocol.AgentArgument;
+import io.energy.protocol.AttachProtocol;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -14,10 +17,10 @@ import java.util.List;
  * rejected; 3 energy is not running in that JVM (status, dump).
  */
 public final class EnergyAttach {
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
-    static final int NOT_RUNNING = 3;
+    static final int OK = AttachProtocol.OK;
+    static final int FAILED = AttachProtocol.FAILED;
+    static final int USAGE = AttachProtocol.USAGE;
+    static final int NOT_RUNNING = AttachProtocol.NOT_RUNNING;
 
     private EnergyAttach() {
     }
@@ -115,8 +118,8 @@ public final class EnergyAttach {
                     o.add("out=" + outDir);
                 }
                 agentArgs = AgentArgs.options(o, Path.of(""));
-                for (String part : agentArgs.isEmpty() ? new String[0] : agentArgs.split(",")) {
-                    if (!part.startsWith("out=")) {
+                for (AgentArgument part : AgentArgument.split(agentArgs)) {
+                    if (!part.key().equals("out")) {
                         throw new AttachException(USAGE, "dump takes only --out DIR, not '" + part + "'");
                     }
                 }

@@ -1,5 +1,7 @@
 package io.energy.attach;
 
+import io.energy.protocol.AttachProtocol;
+
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
@@ -16,8 +18,8 @@ import java.util.Properties;
 
 /** One attached JVM: the checks before loading anything, and the commands sent to the agent in it. */
 final class Target implements AutoCloseable {
-    /** Mirrors io.energy.control.AgentCore.STATE_PROPERTY: "running VERSION" or "stopped VERSION". */
-    static final String STATE_PROPERTY = "io.energy.state";
+    /** "running VERSION" or "stopped VERSION", left by the agent. */
+    static final String STATE_PROPERTY = AttachProtocol.STATE_PROPERTY;
     /** How long the JDK's attach client waits for a JVM to open its attach socket. */
     static final long ATTACH_TIMEOUT_MILLIS = Long.getLong("sun.tools.attach.attachTimeout", 10_000);
 
@@ -153,7 +155,7 @@ final class Target implements AutoCloseable {
                 // We are root attaching to another user's JVM: that user must be able to write the answer.
                 Files.setAttribute(reply, "unix:uid", targetUid);
             }
-            String args = "cmd=" + command + ",reply=" + reply + (options.isEmpty() ? "" : "," + options);
+            String args = AttachProtocol.request(command, reply.toString(), options);
             vm.loadAgent(agentJar.toString(), args);
             String text = Files.readString(reply, StandardCharsets.UTF_8);
             return parseReply(text, pid);
@@ -188,12 +190,10 @@ final class Target implements AutoCloseable {
             throw new AttachException(1, "the energy agent in pid " + pid + " did not answer; look for a line starting "
                     + "with [energy] in that JVM's error output");
         }
-        int nl = text.indexOf('\n');
-        String first = (nl < 0 ? text : text.substring(0, nl)).trim();
-        String message = nl < 0 ? "" : text.substring(nl + 1);
         try {
-            return new Reply(Integer.parseInt(first), message);
-        } catch (NumberFormatException e) {
+            AttachProtocol.Reply r = AttachProtocol.Reply.parse(text);
+            return new Reply(r.code(), r.message());
+        } catch (IllegalArgumentException e) {
             throw new AttachException(1, "the energy agent in pid " + pid + " answered in an unknown form: " + text.strip());
         }
     }

@@ -26,6 +26,14 @@ class AgentArgsTest {
     }
 
     @Test
+    void everyOptionThatNamesAFileIsResolvedWhereTheCliRuns() throws Exception {
+        assertEquals("record=/home/me/work/rel.csv,rapl.root=/home/me/fake-powercap,nvml.library=/home/me/work/lib/n.so,"
+                        + "nvml.library=libnvidia-ml.so.1",
+                AgentArgs.options(List.of("record=rel.csv", "rapl.root=../fake-powercap,nvml.library=lib/n.so",
+                        "nvml.library=libnvidia-ml.so.1"), CWD));
+    }
+
+    @Test
     void wordsWithoutValueAndReservedKeysAreUsageErrors() {
         AttachException bare = assertThrows(AttachException.class, () -> AgentArgs.options(List.of("include"), CWD));
         assertEquals(2, bare.exitCode());

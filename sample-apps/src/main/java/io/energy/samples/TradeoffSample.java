@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
- * {@code tradeoff [n] [rounds=N]}: the same result computed two ways, so that a report can show that
+ * {@code tradeoff [n] [rounds=N] [way=both|fast|lean]}: the same result computed two ways, so that a report can show that
  * less time is not less energy.
  *
  * <p>The result is a summary of the Collatz chains of every start in [1, n] (total steps, and the start
@@ -22,6 +22,10 @@ import java.util.stream.IntStream;
  * run including a short warm-up stays within about 4 s even on a two-core machine. On a 16-core host the
  * parallel way took 0.16 s of wall time but 2.3 s of CPU time, against 1.0 s and 1.0 s for the loop.
  * {@code rounds=N} repeats both ways N times for longer, steadier measurements.
+ *
+ * <p>{@code way=fast} or {@code way=lean} runs only that way (the default {@code both} runs both), so that
+ * each variant can be measured as a run of its own and the runs set side by side with
+ * {@code java -jar energy.jar compare}.
  */
 public final class TradeoffSample {
     /** Pause between the two ways, so that power sources with a coarse grain (~100 ms) see them apart. */
@@ -39,9 +43,16 @@ public final class TradeoffSample {
 
     /** Runs the sample and returns its exit code (tests call this in-process). */
     public static int run(String[] args, PrintStream out) throws Exception {
-        Args parsed = new Args("tradeoff", args).allow("n", "rounds").maxPositional(1);
+        Args parsed = new Args("tradeoff", args).allow("n", "rounds", "way").maxPositional(1);
         int n = (int) parsed.positionalLong(0, "n", 3_000_000, 1, 100_000_000);
         int rounds = (int) parsed.option("rounds", 1, 1, 10_000);
+        String way = parsed.text("way", "both");
+        if (!way.equals("both") && !way.equals("fast") && !way.equals("lean")) {
+            throw new Args.UsageException("tradeoff: way must be both, fast or lean, got '" + way + "'");
+        }
+        if (!way.equals("both")) {
+            return runOneWay(way.equals("fast"), n, rounds, out);
+        }
 
         warmUp(Math.min(n, 20_000));
         long hungryWall = 0, hungryCpu = 0, leanWall = 0, leanCpu = 0;
@@ -68,6 +79,24 @@ public final class TradeoffSample {
                 "parallel stream, " + Runtime.getRuntime().availableProcessors() + " cores"));
         out.println(line("slowButLean  ", leanWall, leanCpu, "one thread"));
         return hungry.equals(lean) ? 0 : 1;
+    }
+
+    /** {@code way=fast|lean}: one way only, warmed up the same way, printed as in the two-way run. */
+    private static int runOneWay(boolean fast, int n, int rounds, PrintStream out) {
+        warmUp(Math.min(n, 20_000));
+        long wall = 0, cpu = 0;
+        Chains result = null;
+        for (int r = 0; r < rounds; r++) {
+            long cpu0 = processCpuNanos(), t0 = System.nanoTime();
+            result = fast ? fastButHungry(n) : slowButLean(n);
+            wall += System.nanoTime() - t0;
+            cpu += processCpuNanos() - cpu0;
+        }
+        out.println("tradeoff sample: n=" + n + ", rounds=" + rounds + ", " + (fast ? "fastButHungry " : "slowButLean ")
+                + result);
+        out.println(fast ? line("fastButHungry", wall, cpu, "parallel stream, "
+                + Runtime.getRuntime().availableProcessors() + " cores") : line("slowButLean  ", wall, cpu, "one thread"));
+        return 0;
     }
 
     /** What both ways compute: the total Collatz steps over [1, n] and the start with the longest chain. */

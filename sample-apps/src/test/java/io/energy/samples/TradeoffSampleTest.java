@@ -53,4 +53,21 @@ class TradeoffSampleTest {
                 lines[1]);
         assertTrue(lines[2].matches("slowButLean  : \\d+\\.\\d{3} s wall, \\d+\\.\\d{3} s CPU \\(one thread\\)"), lines[2]);
     }
+
+    @Test
+    void wayRunsOneWayOnlyWithTheSameResultAndRejectsAnythingElse() throws Exception {
+        String both = TradeoffSample.slowButLean(20_000).toString();
+        TestIo fast = new TestIo();
+        assertEquals(0, TradeoffSample.run(new String[] {"20000", "way=fast"}, fast.stream));
+        assertEquals(2, fast.lines().length, fast.text());
+        assertEquals("tradeoff sample: n=20000, rounds=1, fastButHungry " + both, fast.lines()[0]);
+        assertTrue(fast.lines()[1].startsWith("fastButHungry: "), fast.text());
+        TestIo lean = new TestIo();
+        assertEquals(0, TradeoffSample.run(new String[] {"20000", "way=lean"}, lean.stream));
+        assertEquals("tradeoff sample: n=20000, rounds=1, slowButLean " + both, lean.lines()[0]);
+        assertTrue(lean.lines()[1].startsWith("slowButLean  : "), lean.text());
+        Args.UsageException e = org.junit.jupiter.api.Assertions.assertThrows(Args.UsageException.class,
+                () -> TradeoffSample.run(new String[] {"way=quick"}, new TestIo().stream));
+        assertEquals("tradeoff: way must be both, fast or lean, got 'quick'", e.getMessage());
+    }
 }

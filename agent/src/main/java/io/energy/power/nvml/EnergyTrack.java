@@ -37,12 +37,12 @@ final class EnergyTrack {
     private final boolean instantShaped;
     private boolean counterMode;
     private boolean started;
-    private long baseMj = -1;
-    private long offsetNj;
-    private long lastMj;
-    private long anchorNj;
+    private long baseMilliJoules = -1;
+    private long offsetNanoJoules;
+    private long lastMilliJoules;
+    private long anchorNanoJoules;
     private long anchorNanos;
-    private double rawSinceAnchorNj;
+    private double rawSinceAnchorNanoJoules;
     private boolean capped;
     private double scale = 1.0;
     private boolean scaleLearned;
@@ -68,10 +68,10 @@ final class EnergyTrack {
      *
      * @param nowNanos  when
      * @param watts     instant power now, or NaN if not read or not readable
-     * @param counterMj the energy counter now in mJ if it was read, else negative
+     * @param counterMilliJoules the energy counter now in mJ if it was read, else negative
      * @return cumulative nJ since the first read
      */
-    long update(long nowNanos, double watts, long counterMj) {
+    long update(long nowNanos, double watts, long counterMilliJoules) {
         if (!(watts >= 0 && watts <= MAX_PLAUSIBLE_WATTS)) {
             if (!Double.isNaN(watts)) {
                 anomalies++;
@@ -83,9 +83,9 @@ final class EnergyTrack {
             anchorNanos = nowNanos;
             lastSampleNanos = nowNanos;
             lastWatts = watts;
-            if (counterMode && counterMj >= 0) {
-                baseMj = counterMj;
-                lastMj = counterMj;
+            if (counterMode && counterMilliJoules >= 0) {
+                baseMilliJoules = counterMilliJoules;
+                lastMilliJoules = counterMilliJoules;
             }
             return reported;
         }
@@ -93,8 +93,8 @@ final class EnergyTrack {
             return reported; // time never runs backwards for the collector; ignore a caller that says so
         }
         integrate(nowNanos, watts);
-        if (counterMode && counterMj >= 0) {
-            counter(nowNanos, counterMj);
+        if (counterMode && counterMilliJoules >= 0) {
+            counter(nowNanos, counterMilliJoules);
         } else {
             reported = Math.max(reported, estimate());
         }
@@ -106,7 +106,7 @@ final class EnergyTrack {
     }
 
     private long estimate() {
-        return anchorNj + Math.round(rawSinceAnchorNj * scale);
+        return anchorNanoJoules + Math.round(rawSinceAnchorNanoJoules * scale);
     }
 
     private void integrate(long now, double watts) {
@@ -130,28 +130,28 @@ final class EnergyTrack {
             capped = true;
         }
         if (to > from) {
-            rawSinceAnchorNj += p * (to - from);
+            rawSinceAnchorNanoJoules += p * (to - from);
         }
     }
 
     private void counter(long now, long mj) {
         long before = reported;
-        if (baseMj < 0 || implausible(now, mj)) {
-            if (baseMj >= 0) {
+        if (baseMilliJoules < 0 || implausible(now, mj)) {
+            if (baseMilliJoules >= 0) {
                 anomalies++;
             }
             // This step's energy comes from the instant-power integral; the counter restarts from here.
             reported = Math.max(reported, estimate());
-            baseMj = mj;
-            lastMj = mj;
-            offsetNj = reported;
+            baseMilliJoules = mj;
+            lastMilliJoules = mj;
+            offsetNanoJoules = reported;
             anchor(now, reported);
             return;
         }
-        long truth = offsetNj + (mj - baseMj) * 1_000_000L;
-        long gained = truth - anchorNj;
-        if (instantShaped && !capped && rawSinceAnchorNj >= MIN_LEARN_NJ) {
-            double ratio = gained / rawSinceAnchorNj;
+        long truth = offsetNanoJoules + (mj - baseMilliJoules) * 1_000_000L;
+        long gained = truth - anchorNanoJoules;
+        if (instantShaped && !capped && rawSinceAnchorNanoJoules >= MIN_LEARN_NJ) {
+            double ratio = gained / rawSinceAnchorNanoJoules;
             if (ratio >= MIN_SCALE && ratio <= MAX_SCALE) {
                 scale = scaleLearned ? (scale + ratio) / 2 : ratio;
                 scaleLearned = true;
@@ -160,7 +160,7 @@ final class EnergyTrack {
         if (now > anchorNanos) {
             counterRateWatts = (double) gained / (now - anchorNanos);
         }
-        lastMj = mj;
+        lastMilliJoules = mj;
         if (truth < before) {
             holds++;
         }
@@ -169,18 +169,18 @@ final class EnergyTrack {
     }
 
     private boolean implausible(long now, long mj) {
-        if (mj < lastMj) {
+        if (mj < lastMilliJoules) {
             return true;
         }
         long dt = now - anchorNanos;
-        double nj = (double) (mj - lastMj) * 1e6;
-        return dt <= 0 ? mj != lastMj : nj / dt > MAX_PLAUSIBLE_WATTS;
+        double nj = (double) (mj - lastMilliJoules) * 1e6;
+        return dt <= 0 ? mj != lastMilliJoules : nj / dt > MAX_PLAUSIBLE_WATTS;
     }
 
     private void anchor(long now, long nj) {
-        anchorNj = nj;
+        anchorNanoJoules = nj;
         anchorNanos = now;
-        rawSinceAnchorNj = 0;
+        rawSinceAnchorNanoJoules = 0;
         capped = false;
     }
 

@@ -37,7 +37,7 @@ final class ZoneCounter {
     private long lastRaw;
     private long lastNanos;
     private double rateWatts = Double.NaN;
-    private long cumulativeNj;
+    private long cumulativeNanoJoules;
     private long anomalies;
     private String lastAnomaly;
 
@@ -52,7 +52,7 @@ final class ZoneCounter {
     }
 
     long cumulativeNanoJoules() {
-        return cumulativeNj;
+        return cumulativeNanoJoules;
     }
 
     long anomalies() {
@@ -131,12 +131,12 @@ final class ZoneCounter {
         // The reading itself is not believed, but it becomes the baseline: the counter goes on from there.
         lastRaw = rawUj;
         lastNanos = nowNanos;
-        cumulativeNj += nj;
+        cumulativeNanoJoules += nj;
         return nj;
     }
 
     private long credit(long nj, long rawUj, long nowNanos, long elapsed) {
-        cumulativeNj += nj;
+        cumulativeNanoJoules += nj;
         if (elapsed >= COUNTER_GRAIN_NANOS) {
             rateWatts = nj / (double) elapsed;
         }

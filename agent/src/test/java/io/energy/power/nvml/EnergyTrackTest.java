@@ -16,14 +16,14 @@ class EnergyTrackTest {
      * reads (0: never after the first). Returns the value after each read.
      */
     private static long[] run(EnergyTrack t, double seconds, int counterEvery, DoubleUnaryOperator instantWatts,
-                              DoubleUnaryOperator counterMj) {
+                              DoubleUnaryOperator counterMilliJoules) {
         int reads = (int) Math.round(seconds * 10) + 1;
         long[] values = new long[reads];
         for (int k = 0; k < reads; k++) {
             double s = k / 10.0;
             boolean counter = k == 0 || (counterEvery > 0 && k % counterEvery == 0);
             values[k] = t.update(k * 100 * MS, instantWatts.applyAsDouble(s),
-                    counter ? Math.round(counterMj.applyAsDouble(s)) : -1);
+                    counter ? Math.round(counterMilliJoules.applyAsDouble(s)) : -1);
         }
         return values;
     }

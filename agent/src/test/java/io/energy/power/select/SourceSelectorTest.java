@@ -1,7 +1,9 @@
-package io.energy.power;
+package io.energy.power.select;
 
 import io.energy.config.Config;
 import io.energy.config.ConfigParser;
+import io.energy.power.PowerSource;
+import io.energy.power.ProcStat;
 import io.energy.power.rapl.FakePowercap;
 import io.energy.power.replay.RecordingPowerSource;
 import io.energy.power.replay.ReplayPowerSource;

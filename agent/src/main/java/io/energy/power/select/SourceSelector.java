@@ -1,6 +1,10 @@
-package io.energy.power;
+package io.energy.power.select;
 
 import io.energy.config.Config;
+import io.energy.power.CompositePowerSource;
+import io.energy.power.PowerSource;
+import io.energy.power.ProbeResult;
+import io.energy.power.ProcStat;
 import io.energy.power.estimate.EstimatedPowerSource;
 import io.energy.power.replay.RecordingPowerSource;
 

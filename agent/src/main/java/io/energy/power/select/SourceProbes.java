@@ -1,6 +1,9 @@
-package io.energy.power;
+package io.energy.power.select;
 
 import io.energy.config.Config;
+import io.energy.power.PowerSource;
+import io.energy.power.ProbeResult;
+import io.energy.power.ProcStat;
 import io.energy.power.nvml.NvmlProbe;
 import io.energy.power.rapl.RaplPowerSource;
 import io.energy.power.replay.ReplayPowerSource;
