@@ -41,7 +41,7 @@ public final class Phases {
             }
         }
         // Warm both methods up (while the trace says 0 W) so that the JIT is done before the first window.
-        long warm = Math.min(epochNanos() + 600_000_000L, schedule.get(0).start() - 50_000_000L);
+        long warm = Math.min(epochNanos() + 1_000_000_000L, schedule.get(0).start() - 50_000_000L);
         while (epochNanos() < warm) {
             phaseA(epochNanos() + 5_000_000L);
             phaseB(epochNanos() + 5_000_000L);
