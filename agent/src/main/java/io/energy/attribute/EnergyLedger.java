@@ -52,6 +52,8 @@ public final class EnergyLedger {
     private final long[] pending;
     private final double[] pendingGrainJoules;
     private long pendingSince = -1;
+    /** Power of the previous interval per domain (NaN before the first). */
+    private final double[] lastPowerW;
     private long stackSamples;
     private final long[] measured;
     private final Timeline timeline;
@@ -88,6 +90,8 @@ public final class EnergyLedger {
         }
         gpuUnscoped = bucket(LedgerNode.GPU_UNSCOPED);
         pending = new long[n];
+        lastPowerW = new double[n];
+        java.util.Arrays.fill(lastPowerW, Double.NaN);
         pendingGrainJoules = new double[n];
         measured = new long[n];
         timeline = new Timeline(n);
@@ -159,7 +163,11 @@ public final class EnergyLedger {
             long proc = Math.min(dynamic, Math.round(dynamic * share));
             long others = dynamic - proc;
             if (options.staticToProcess()) {
-                proc += stat;
+                // The machine's idle energy is charged to the processes that use it, by the same share as the
+                // dynamic part (Kepler's split): this process only takes all of it on a dedicated machine.
+                long mine = options.dedicated() ? stat : Math.min(stat, Math.round(stat * share));
+                proc += mine;
+                others += stat - mine;
                 stat = 0;
             }
             staticIdle.selfNanoJoules[d] += stat;
@@ -167,13 +175,19 @@ public final class EnergyLedger {
             processPart[d] = proc;
             double powerW = seconds > 0 ? energy / 1e9 / seconds : 0;
             double grainS = domain.grainNanos() / 1e9;
+            // A counter that moves every grain, read between its moves, is interpolated by the source: the
+            // energy it misplaces in time is the change of power over a grain, not the power itself, and what
+            // one interval gains its neighbour loses. Under constant power a coarse counter places energy
+            // exactly; the bound must not grow with the power level or the run's length for that.
+            double grainJoules = Math.abs(powerW - (Double.isNaN(lastPowerW[d]) ? 0 : lastPowerW[d])) * grainS;
+            lastPowerW[d] = powerW;
             if (domain.isGpu()) {
-                attributeGpu(d, proc, in, powerW * grainS);
+                attributeGpu(d, proc, in, grainJoules);
             } else if (options.stacks()) {
                 pending[d] += proc;
-                pendingGrainJoules[d] += powerW * grainS;
+                pendingGrainJoules[d] = Math.max(pendingGrainJoules[d], grainJoules);
             } else {
-                attributeCpu(d, proc, in, powerW * grainS);
+                attributeCpu(d, proc, in, grainJoules);
             }
         }
         if (options.stacks()) {
@@ -261,6 +275,8 @@ public final class EnergyLedger {
             if (in.endNanos() - pendingSince > MAX_PENDING_NANOS) {
                 for (int d = 0; d < pending.length; d++) {
                     uninstrumented.selfNanoJoules[d] += pending[d];
+                    // Energy no sample explains could belong to any method: its bound is all of it (2σ = e).
+                    uninstrumented.selfVariance[d] += (double) pending[d] * pending[d] / 4;
                     pending[d] = 0;
                     pendingGrainJoules[d] = 0;
                 }

@@ -80,6 +80,9 @@ final class Collector implements Runnable {
         intervalStart = now;
         lastProcessCpu = stat.processCpuNanos();
         lastMachineBusy = stat.machineBusyNanos();
+        // The agent's own start-up CPU (opening the source, the management beans) is before the first interval:
+        // counting from zero would charge all of it to (energy agent) in the first 100 ms.
+        lastAgentCpu = session.agentCpuNanos();
         nextFlush = now + flushNanos;
         primed = true;
     }
@@ -125,7 +128,10 @@ final class Collector implements Runnable {
     private void tick(long now) {
         EnergyBridge.tick++;
         FaultInjection.maybeFail("collector");
-        sampler.sample();
+        // Under the ledger's lock: sampling adopts new threads into the list that dump and status read.
+        synchronized (ledger) {
+            sampler.sample();
+        }
         intervalTicks++;
         if (now - intervalStart >= intervalNanos) {
             synchronized (ledger) {

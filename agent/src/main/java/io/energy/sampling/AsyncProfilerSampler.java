@@ -12,9 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * CPU-time samples of real stacks from async-profiler (its {@code cpu} event: perf_events where the kernel
@@ -52,8 +50,7 @@ public final class AsyncProfilerSampler implements StackSampler {
     private final int maxStacks;
     private final String startCommand;
     private final com.sun.management.ThreadMXBean threads;
-    private final Map<String, Long> seen = new HashMap<>();
-    private final Map<String, Stack> parsed = new HashMap<>();
+    private final CollapsedDiff diff;
     private long nextHarvest;
     private long startedAt;
     private long harvestCpu;
@@ -66,6 +63,7 @@ public final class AsyncProfilerSampler implements StackSampler {
                                  int maxStacks, int maxDepth) {
         this.profiler = profiler;
         this.classifier = classifier;
+        this.diff = new CollapsedDiff(classifier);
         this.periodNanos = periodNanos;
         this.event = event;
         this.maxStacks = maxStacks;
@@ -211,7 +209,7 @@ public final class AsyncProfilerSampler implements StackSampler {
         running = true;
         startedAt = now;
         nextHarvest = now;
-        seen.clear();
+        diff.restart();
     }
 
     @Override
@@ -239,15 +237,15 @@ public final class AsyncProfilerSampler implements StackSampler {
         long cpu0 = threads.getCurrentThreadCpuTime();
         StackSamples out = new StackSamples(periodNanos);
         try {
-            collect(profiler.dumpCollapsed(Counter.SAMPLES), out);
-            if (seen.size() > maxStacks || nowNanos - startedAt > ROTATE_NANOS) {
+            diff.collect(profiler.dumpCollapsed(Counter.SAMPLES), out);
+            if (diff.size() > maxStacks || nowNanos - startedAt > ROTATE_NANOS) {
                 // Restart: the profiler's table and ours are emptied; what was sampled since the read above
                 // is read once more after the stop, so nothing is lost in between.
                 profiler.execute("stop");
-                collect(profiler.dumpCollapsed(Counter.SAMPLES), out);
+                diff.collect(profiler.dumpCollapsed(Counter.SAMPLES), out);
                 rotations++;
                 running = false;
-                parsed.clear();
+                diff.forgetStacks();
                 begin(nowNanos);
             }
         } catch (Throwable t) {
@@ -260,46 +258,6 @@ public final class AsyncProfilerSampler implements StackSampler {
         lastHarvestCost = cost;
         nextHarvest = nowNanos + Math.min(MAX_HARVEST_GAP_NANOS, (long) (cost / HARVEST_BUDGET));
         return out;
-    }
-
-    /** Adds to {@code out} every stack's samples since the last read; remembers the new running counts. */
-    private void collect(String collapsed, StackSamples out) {
-        int from = 0;
-        int len = collapsed.length();
-        while (from < len) {
-            int end = collapsed.indexOf('\n', from);
-            if (end < 0) {
-                end = len;
-            }
-            int space = collapsed.lastIndexOf(' ', end - 1);
-            if (space > from) {
-                String key = collapsed.substring(from, space);
-                long count = parseCount(collapsed, space + 1, end);
-                Long before = seen.put(key, count);
-                long delta = count - (before == null ? 0 : before);
-                if (delta > 0) {
-                    Stack s = parsed.get(key);
-                    if (s == null) {
-                        s = classifier.classify(key);
-                        parsed.put(key, s);
-                    }
-                    out.add(s, delta);
-                }
-            }
-            from = end + 1;
-        }
-    }
-
-    private static long parseCount(String s, int from, int to) {
-        long n = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                break;
-            }
-            n = n * 10 + (c - '0');
-        }
-        return n;
     }
 
     @Override

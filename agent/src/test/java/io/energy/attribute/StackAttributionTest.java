@@ -143,6 +143,43 @@ class StackAttributionTest {
         }
     }
 
+    private static double boundOfA(long grainNanos, long[] energies) {
+        EnergyLedger l = new EnergyLedger(List.of(new Domain(Domain.PACKAGE, 0, false, grainNanos, "test")),
+                new EnergyLedger.Options(true, false, new double[]{Double.NaN}, 1000, id -> true, true));
+        long t = 0;
+        for (long e : energies) {
+            StackSamples s = new StackSamples(PERIOD);
+            s.add(new Stack(ThreadKind.JAVA, new int[]{1}), 5);
+            s.add(new Stack(ThreadKind.JAVA, new int[]{2}), 5);
+            l.apply(interval(t, e, s));
+            t += 100_000_000L;
+        }
+        return l.child(l.root(), 1).selfVariance[0];
+    }
+
+    @Test
+    void aCoarseCounterUnderConstantPowerAddsOnlyItsEndsToTheBoundNotOneTermPerInterval() {
+        // 80 W for one minute and for two: the 1 s counter's share of the variance (over a 1 ms counter's)
+        // is the start of the run, once; it does not grow with the number of intervals.
+        long[] minute = new long[600];
+        long[] twoMinutes = new long[1200];
+        java.util.Arrays.fill(minute, 8_000_000_000L);
+        java.util.Arrays.fill(twoMinutes, 8_000_000_000L);
+        double grainPartMinute = boundOfA(1_000_000_000L, minute) - boundOfA(1_000_000L, minute);
+        double grainPartTwo = boundOfA(1_000_000_000L, twoMinutes) - boundOfA(1_000_000L, twoMinutes);
+        assertTrue(grainPartMinute > 0, "the run's start is not placed finer than the counter's grain");
+        assertEquals(grainPartMinute, grainPartTwo, grainPartMinute * 1e-9);
+    }
+
+    @Test
+    void aCoarseCounterWidensTheBoundWherePowerChanges() {
+        long[] steps = new long[600];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = (i / 10) % 2 == 0 ? 8_000_000_000L : 3_000_000_000L;
+        }
+        assertTrue(boundOfA(1_000_000_000L, steps) > 2 * boundOfA(1_000_000L, steps));
+    }
+
     private static long treeSum(LedgerNode n, int d) {
         long s = n.selfNanoJoules[d];
         for (LedgerNode c : n.children()) {

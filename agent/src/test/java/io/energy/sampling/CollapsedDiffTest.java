@@ -1,0 +1,62 @@
+package io.energy.sampling;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class CollapsedDiffTest {
+    private final Map<String, Integer> ids = new HashMap<>();
+    private final CollapsedDiff diff = new CollapsedDiff(new StackClassifier(
+            (c, m) -> ids.computeIfAbsent(c + "." + m, k -> ids.size() + 1), 256));
+
+    private Map<String, Long> samples(String dump) {
+        StackSamples out = new StackSamples(10_000_000L);
+        diff.collect(dump, out);
+        Map<String, Long> byLeaf = new HashMap<>();
+        for (int i = 0; i < out.size(); i++) {
+            int[] f = out.stack(i).frames;
+            String leaf = f.length == 0 ? out.stack(i).kind.name() : name(f[f.length - 1]);
+            byLeaf.merge(leaf, out.count(i), Long::sum);
+        }
+        return byLeaf;
+    }
+
+    private String name(int id) {
+        for (Map.Entry<String, Integer> e : ids.entrySet()) {
+            if (e.getValue() == id) {
+                return e.getKey();
+            }
+        }
+        return "?";
+    }
+
+    @Test
+    void eachDumpYieldsTheSamplesTakenSinceThePreviousOne() {
+        assertEquals(Map.of("A.b", 5L, "A.c", 2L), samples("A.main;A.b 5\nA.main;A.c 2\n"));
+        assertEquals(Map.of("A.b", 3L), samples("A.main;A.b 8\nA.main;A.c 2\n"));
+        assertEquals(Map.of(), samples("A.main;A.b 8\nA.main;A.c 2"));
+    }
+
+    @Test
+    void twoTracesThatPrintTheSameTextAreAddedUpNotOverwritten() {
+        // An interpreted and a compiled frame of the same method: same text, two lines, counts 50 and 30.
+        assertEquals(Map.of("A.hash", 80L), samples("A.main;A.hash 50\nA.main;A.hash 30\n"));
+        assertEquals(Map.of("A.hash", 6L), samples("A.main;A.hash 52\nA.main;A.hash 34\n"));
+        assertEquals(Map.of(), samples("A.main;A.hash 52\nA.main;A.hash 34\n"));
+    }
+
+    @Test
+    void afterARestartCountsStartFromZero() {
+        samples("A.main;A.b 100\n");
+        diff.restart();
+        assertEquals(Map.of("A.b", 4L), samples("A.main;A.b 4\n"));
+    }
+
+    @Test
+    void linesWithoutACountAreIgnored() {
+        assertEquals(Map.of("A.b", 1L), samples("garbage\nA.main;A.b 1\nA.main;A.c x\n\n"));
+    }
+}
