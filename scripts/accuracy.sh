@@ -8,6 +8,7 @@
 #   scripts/accuracy.sh                      # the whole suite (~5-6 minutes on 2 cores)
 #   scripts/accuracy.sh -Dtruth.cases=a,d    # some cases only (ids: a-blocked ... g-threads, power)
 #   scripts/accuracy.sh -o                   # offline Maven
+#   scripts/accuracy.sh -Dtruth.options=sample.period=1ms   # try an agent setting (the table names it)
 set -u
 cd "$(dirname "$0")/.."
 rm -f agent/target/truth-suite.md

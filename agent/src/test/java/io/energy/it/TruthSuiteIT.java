@@ -63,6 +63,11 @@ class TruthSuiteIT {
     static final double RUN_SECONDS = Double.parseDouble(System.getProperty("truth.seconds", "6"));
     static final Path WORK = Path.of("target", "truth-suite").toAbsolutePath();
     static final Path TABLE = Path.of("target", "truth-suite.md").toAbsolutePath();
+    /**
+     * Agent options added to every run ({@code -Dtruth.options=sample.period=1ms}), to see what a setting does;
+     * the published claim is made without (default settings), and the table names any options used.
+     */
+    static final String EXTRA_OPTIONS = System.getProperty("truth.options", "").trim();
     static final List<Row> ROWS = Collections.synchronizedList(new ArrayList<>());
     static final List<String> RUNS = Collections.synchronizedList(new ArrayList<>());
 
@@ -243,6 +248,10 @@ class TruthSuiteIT {
             opts.add("include=" + PKG + "**");
         }
         String modeLabel = mode.label;
+        if (!EXTRA_OPTIONS.isEmpty()) {
+            opts.add(EXTRA_OPTIONS);
+            modeLabel = modeLabel + ", " + EXTRA_OPTIONS;
+        }
         if (mode.replay) {
             Path trace = dir.resolve("constant-40W.csv");
             writeConstantTrace(trace, 40.0, grainMs, RUN_SECONDS + 30);
@@ -420,6 +429,10 @@ class TruthSuiteIT {
             opts.add("include=" + PKG + "**");
         }
         opts.addAll(List.of("source=replay", "replay=" + trace, "dedicated=true"));
+        if (!EXTRA_OPTIONS.isEmpty()) {
+            opts.add(EXTRA_OPTIONS);
+            modeLabel = modeLabel + ", " + EXTRA_OPTIONS;
+        }
         Path truthFile = dir.resolve("truth.txt");
         ForkedJvm.Result r = ForkedJvm.run(dir, 120, ForkedJvm.java(null), ForkedJvm.agentArg(String.join(",", opts)),
                 "-cp", ForkedJvm.TEST_CLASSES.toString(), PKG + "Phases", truthFile.toString(), schedule.toString());
