@@ -258,7 +258,7 @@ class TruthSuiteIT {
             opts.add("source=replay");
             opts.add("replay=" + trace);
             opts.add("dedicated=true");
-            modeLabel = mode.label + ", rows " + grainMs + " ms";
+            modeLabel = modeLabel + ", rows " + grainMs + " ms";
         }
         assertTrue(c.javaHome() == null || Files.isExecutable(Path.of(ForkedJvm.java(c.javaHome()))),
                 "JDK expected at " + c.javaHome());
