@@ -12,7 +12,7 @@
 set -u
 cd "$(dirname "$0")/.."
 rm -f agent/target/truth-suite.md
-mvn -B -pl agent -am verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -pl agent -am verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Dtruth.strict=true \
     -Dit.test=TruthSuiteIT -Dfailsafe.failIfNoSpecifiedTests=false "$@"
 rc=$?
 table=agent/target/truth-suite.md

@@ -68,6 +68,24 @@ class TruthSuiteIT {
      * the published claim is made without (default settings), and the table names any options used.
      */
     static final String EXTRA_OPTIONS = System.getProperty("truth.options", "").trim();
+    /**
+     * Checks that fail because of the agent, not the test, as of the commit that lists them: each with the
+     * reason and the numbers. Outside strict mode such a check is reported as aborted (skipped, with its reason
+     * and this run's numbers) instead of failing the build; {@code -Dtruth.strict=true} (what
+     * scripts/accuracy.sh runs, so the published table and its exit status are the plain truth) fails them
+     * like any other. Remove an entry when the agent is fixed.
+     */
+    static final Map<String, String> KNOWN_FAILURES = Map.of();
+    static final boolean STRICT = Boolean.getBoolean("truth.strict");
+
+    static void failOrKnown(String key, String message) {
+        String known = KNOWN_FAILURES.get(key);
+        if (known != null && !STRICT) {
+            org.junit.jupiter.api.Assumptions.abort("KNOWN FAILURE of the agent (" + known + "); this run: " + message);
+        }
+        throw new AssertionError(message + (known == null ? "" : "\n(known failure: " + known + ")"));
+    }
+
     static final List<Row> ROWS = Collections.synchronizedList(new ArrayList<>());
     static final List<String> RUNS = Collections.synchronizedList(new ArrayList<>());
 
@@ -339,8 +357,10 @@ class TruthSuiteIT {
             }
         }
         writeTable();
-        assertTrue(failures.isEmpty(), c.id() + " / " + modeLabel + ": methods more than " + TARGET_POINTS
-                + " share points from their CPU-time share:\n  " + String.join("\n  ", failures));
+        if (!failures.isEmpty()) {
+            failOrKnown(c.id(), c.id() + " / " + modeLabel + ": methods more than " + TARGET_POINTS
+                    + " share points from their CPU-time share:\n  " + String.join("\n  ", failures));
+        }
     }
 
     /** A method's joules against the truth of the per-method-power schedule. */
@@ -486,9 +506,9 @@ class TruthSuiteIT {
             }
         }
         writeTable();
-        if (asserted) {
-            assertTrue(failures.isEmpty(), label + " / " + modeLabel + ": methods more than 2% from their true "
-                    + "joules:\n  " + String.join("\n  ", failures));
+        if (asserted && !failures.isEmpty()) {
+            failOrKnown("power", label + " / " + modeLabel + ": methods more than 2% from their true joules:\n  "
+                    + String.join("\n  ", failures));
         }
     }
 
@@ -500,13 +520,20 @@ class TruthSuiteIT {
                 + rows.size() + ")");
         Stats st = stats(rows);
         writeTable();
-        assertTrue(st.maxBoundOverTotal <= 1.0, "a bound is wider than its domain's total: "
-                + st.maxBoundOverTotal);
-        assertTrue(st.inside >= 0.95 * rows.size(), "truth inside the bound in " + st.inside + " of " + rows.size()
-                + " checks (target 95%)");
-        assertTrue(st.medianBound <= 3 * st.medianError, String.format(Locale.ROOT,
-                "median bound %.3f points, median error %.3f points: more than 3x", 100 * st.medianBound,
-                100 * st.medianError));
+        List<String> problems = new ArrayList<>();
+        if (st.maxBoundOverTotal > 1.0) {
+            problems.add("a bound is wider than its domain's total: " + st.maxBoundOverTotal);
+        }
+        if (st.inside < 0.95 * rows.size()) {
+            problems.add("truth inside the bound in " + st.inside + " of " + rows.size() + " checks (target 95%)");
+        }
+        if (st.medianBound > 3 * st.medianError) {
+            problems.add(String.format(Locale.ROOT, "median bound %.3f points, median error %.3f points: more than 3x",
+                    100 * st.medianBound, 100 * st.medianError));
+        }
+        if (!problems.isEmpty()) {
+            failOrKnown("bounds", String.join("; ", problems));
+        }
     }
 
     record Stats(int inside, double medianBound, double medianError, double maxBoundOverTotal, int within) {
