@@ -36,7 +36,9 @@ public record Config(
         LogLevel log,
         int top,
         Sampler sampler,
-        SamplerEvent samplerEvent) {
+        SamplerEvent samplerEvent,
+        // ---- live metrics (issue 16) ----
+        MetricsOptions metrics) {
 
     /** async-profiler's CPU clock: perf_events' cpu-clock (falls back to its timers), setitimer, or timer_create. */
     public enum SamplerEvent { CPU, ITIMER, CTIMER }

@@ -131,7 +131,8 @@ public final class ConfigParser {
                 v.get(OptionTable.LOG),
                 v.get(OptionTable.TOP),
                 v.get(OptionTable.SAMPLER),
-                v.get(OptionTable.SAMPLER_EVENT));
+                v.get(OptionTable.SAMPLER_EVENT),
+                MetricsOptions.parse(v.get(OptionTable.PROMETHEUS), v.get(OptionTable.PROMETHEUS_METHODS)));
     }
 
     static double number(String key, String value, double min, double max) {

@@ -83,6 +83,11 @@ public final class OptionTable {
             "what the agent prints"));
     public static final Option<Integer> TOP = add(Option.integer("top", "10", 0, 1000,
             "rows in the table printed at exit"));
+    public static final Option<String> PROMETHEUS = add(Option.text("prometheus", "off",
+            "serve Prometheus metrics at http://HOST:PORT/metrics: off, PORT (binds 127.0.0.1; 0 picks a free port) "
+                    + "or HOST:PORT ([ADDRESS]:PORT for IPv6)"));
+    public static final Option<Integer> PROMETHEUS_METHODS = add(Option.integer("prometheus.methods", "50", 1, 10_000,
+            "methods with their own Prometheus series; the rest are summed in method=\"other\""));
     public static final Option<Path> CONFIG = add(Option.path("config", null,
             "a properties file with any of these keys (agent arguments win over -Denergy.KEY, which win over it)"));
 

@@ -99,6 +99,7 @@ public final class AgentCore {
             check.forget(inst);
             throw t;
         }
+        EnergySession replaced = previous.isEmpty() ? null : session; // live metrics (issue 16)
         session = s;
         restoreCheck = check;
         System.setProperty(STATE_PROPERTY, "running " + EnergySession.VERSION);
@@ -106,7 +107,7 @@ public final class AgentCore {
             shutdownHook = new Thread(null, AgentCore::atExit, "energy-shutdown", EnergySession.DEEP_STACK);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
-        return previous + started(s, launch);
+        return previous + started(s, launch) + MetricsHook.started(s, replaced, launch);
     }
 
     /** What a start did, for the person at the attach CLI. */
@@ -173,7 +174,7 @@ public final class AgentCore {
             }
             throw new NotRunning(sb.toString());
         }
-        return session.status();
+        return session.status() + MetricsHook.status();
     }
 
     private static String dump(String out) {
@@ -191,6 +192,7 @@ public final class AgentCore {
             return "energy is not running\n";
         }
         stopSession();
+        MetricsHook.stopped();
         return "energy stopped: outputs written to " + session.config().out().toAbsolutePath()
                 + "; collector and writer threads ended, power source closed"
                 + (session.hasStackSampler() ? ", stack sampling stopped (a native profiler library stays loaded: a JVM "

@@ -42,6 +42,7 @@ final class Collector implements Runnable {
     private final long[] energyLast;
     private final java.util.SplittableRandom jitter = new java.util.SplittableRandom();
     private volatile boolean running = true;
+    private volatile boolean harvestRequested;
     private volatile Thread thread;
     private long intervalStart;
     private int intervalTicks;
@@ -216,7 +217,14 @@ final class Collector implements Runnable {
         if (last) {
             stacks.drain();
         }
-        return stacks.harvest(now, last);
+        boolean force = last || harvestRequested;
+        harvestRequested = false;
+        return stacks.harvest(now, force);
+    }
+
+    /** A measurement window ended: the next interval's close harvests the stack sampler whatever it costs. */
+    void harvestAtNextInterval() {
+        harvestRequested = true;
     }
 
     /** Stops the thread and waits for it; the caller then owns the ledger. */

@@ -60,6 +60,8 @@ public final class EnergySession {
     private long nextCheckpoint;
     private boolean writeProblemSaid;
     private volatile boolean stopped;
+    // ---- measurement windows (io.energy.api, issue 15) ----
+    private io.energy.window.WindowTracker windows;
 
     EnergySession(Config config, Instrumentation inst) {
         this.config = config;
@@ -143,6 +145,10 @@ public final class EnergySession {
         });
         collector = new Collector(this, ledger, sampler, stacks, source, stat, periodNanos, config.interval().toNanos(),
                 config.flush().toNanos(), this::flushed);
+        windows = new io.energy.window.WindowTracker(ledger, registry, source.name(), config.interval().toNanos(),
+                config.jfr());
+        windows.onWindowEnd(collector::harvestAtNextInterval);
+        windows.install();
         nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.checkpoint().toNanos();
         collector.start();
@@ -181,6 +187,13 @@ public final class EnergySession {
             live.interval(ledger, in, source);
         } catch (Throwable t) {
             internalError("jfr", t);
+        }
+        try {
+            if (windows != null) {
+                windows.intervalClosed(in);
+            }
+        } catch (Throwable t) {
+            internalError("windows", t);
         }
     }
 
@@ -231,9 +244,56 @@ public final class EnergySession {
             if (stacks != null && stacks.problem() != null) {
                 n.add(stacks.problem());
             }
-            return ProfileBuilder.build(ledger, registry, VERSION, startEpochMillis, source.name(), health, n,
-                    samplerLabel);
+            if (windows != null && windows.dropped() > 0) {
+                n.add(windows.dropped() + " older measurement windows are not listed (the last "
+                        + windows.completed().size() + " are).");
+            }
+            EnergyProfile built = ProfileBuilder.build(ledger, registry, VERSION, startEpochMillis, source.name(),
+                    health, n, samplerLabel);
+            return windows == null ? built : built.withWindows(windows.completed());
         }
+    }
+
+    // ---- live metrics (issue 16) ----
+    private volatile EnergyProfile scrapeProfile;
+    private volatile long scrapeProfileAtNanos;
+    private final Object scrapeLock = new Object(); // not the session's own monitor: stop() holds that while writing
+
+    /**
+     * The profile for a metrics scrape: the same immutable picture the writers read, rebuilt at most once
+     * per {@code maxAgeNanos}, so that scrapes (several scrapers, or a tight scrape interval) under load
+     * take the ledger lock at most once per period. Also answers after stop, from the final ledger.
+     */
+    public EnergyProfile recentProfile(long maxAgeNanos) {
+        synchronized (scrapeLock) {
+            EnergyProfile p = scrapeProfile;
+            long now = System.nanoTime();
+            if (p == null || now - scrapeProfileAtNanos > maxAgeNanos) {
+                p = profile();
+                scrapeProfile = p;
+                scrapeProfileAtNanos = now;
+            }
+            return p;
+        }
+    }
+
+    /** The call-path sampler, for the metrics' info label: one place to change when the sampler does. */
+    public String samplerName() {
+        io.energy.sampling.StackSampler s = stacks;
+        return s == null ? "call-paths" : s.name();
+    }
+
+    /** The sampling period in use (the same choice start() makes from the source's domains). */
+    public double samplePeriodSeconds() {
+        io.energy.sampling.StackSampler s = stacks;
+        if (s != null) {
+            return s.periodNanos() / 1e9;
+        }
+        boolean fineCounter = false;
+        for (Domain dom : source.domains()) {
+            fineCounter |= !dom.estimated() && dom.grainNanos() <= 2_000_000L;
+        }
+        return config.samplePeriodFor(fineCounter).toNanos() / 1e9;
     }
 
     /** Writes every output file to {@code dir}; problems are reported once and the data stays in memory. */
@@ -284,6 +344,9 @@ public final class EnergySession {
         }
         if (stacks != null) {
             stacks.stop();
+        }
+        if (windows != null) {
+            windows.uninstall();
         }
         EnergyProfile p = profile();
         writer.shutdown();

@@ -22,20 +22,50 @@ import java.util.Map;
  * @param health        what was dropped, capped, anomalous, and what observing cost
  * @param notes         sentences for people: why a figure is estimated, what was not available
  * @param sampler       what found the stacks that CPU energy follows (async-profiler, jfr-cpu-time, call-paths)
+ * @param windows       measurement windows (io.energy.api.Energy.begin/end) that ended, oldest first
  */
 public record EnergyProfile(int schemaVersion, String agentVersion, long startEpochMillis, long durationNanos,
                             String source, boolean estimated, List<DomainTotal> domains, Node root,
-                            List<TimelinePoint> timeline, Health health, List<String> notes, String sampler) {
+                            List<TimelinePoint> timeline, Health health, List<String> notes, String sampler,
+                            List<Window> windows) {
 
     /** A profile attributed by the instrumented call paths (tests and fixtures made before stack sampling). */
     public EnergyProfile(int schemaVersion, String agentVersion, long startEpochMillis, long durationNanos,
                          String source, boolean estimated, List<DomainTotal> domains, Node root,
                          List<TimelinePoint> timeline, Health health, List<String> notes) {
         this(schemaVersion, agentVersion, startEpochMillis, durationNanos, source, estimated, domains, root, timeline,
-                health, notes, "call-paths");
+                health, notes, "call-paths", List.of());
+    }
+
+    /** A profile without measurement windows. */
+    public EnergyProfile(int schemaVersion, String agentVersion, long startEpochMillis, long durationNanos,
+                         String source, boolean estimated, List<DomainTotal> domains, Node root,
+                         List<TimelinePoint> timeline, Health health, List<String> notes, String sampler) {
+        this(schemaVersion, agentVersion, startEpochMillis, durationNanos, source, estimated, domains, root, timeline,
+                health, notes, sampler, List.of());
     }
 
     public static final int SCHEMA_VERSION = 1;
+
+    // ---- measurement windows (issue 15) ----
+
+    /** The same profile with these windows. */
+    public EnergyProfile withWindows(List<Window> w) {
+        return new EnergyProfile(schemaVersion, agentVersion, startEpochMillis, durationNanos, source, estimated,
+                domains, root, timeline, health, notes, sampler, List.copyOf(w));
+    }
+
+    /**
+     * One measurement window: this process's energy per domain (index-aligned with {@link #domains()}) over
+     * the window's span, with a bound, and the machine's energy over the same span.
+     *
+     * @param startOffsetNanos when it began, after the agent started
+     * @param cpuNanos         the whole process's CPU time over the window, or -1
+     * @param boundJoules      half-width of the interval around the process energy, per domain, in joules
+     */
+    public record Window(String label, String thread, long startOffsetNanos, long wallNanos, long cpuNanos,
+                         boolean estimated, long[] processNanoJoules, double[] boundJoules, long[] machineNanoJoules) {
+    }
 
     /** A domain and where its energy went, in nanojoules; the parts add up to {@code measured}. */
     public record DomainTotal(String key, String kind, int device, boolean estimated, long grainNanos, String origin,

@@ -58,6 +58,7 @@ public final class SummaryJsonWriter implements ProfileWriter {
             g.writeFieldName("callTree");
             writeNode(g, p, p.root());
             ProfileJson.writeHealth(g, p.health());
+            writeWindows(g, p);
             g.writeArrayFieldStart("notes");
             for (String n : p.notes()) {
                 g.writeString(n);
@@ -65,6 +66,45 @@ public final class SummaryJsonWriter implements ProfileWriter {
             g.writeEndArray();
             g.writeEndObject();
         }
+    }
+
+    /** Measurement windows (io.energy.api): what each cost this process, per domain, with its bound. */
+    private static void writeWindows(JsonOut g, EnergyProfile p) throws IOException {
+        g.writeArrayFieldStart("windows");
+        boolean[] inTotal = p.inTotal();
+        for (EnergyProfile.Window w : p.windows()) {
+            long total = 0;
+            long machine = 0;
+            double bound = 0;
+            for (int d = 0; d < inTotal.length && d < w.processNanoJoules().length; d++) {
+                if (inTotal[d]) {
+                    total += w.processNanoJoules()[d];
+                    machine += w.machineNanoJoules()[d];
+                    bound += w.boundJoules()[d];
+                }
+            }
+            g.writeStartObject();
+            g.writeStringField("label", w.label());
+            g.writeStringField("thread", w.thread());
+            g.writeNumberField("startMs", w.startOffsetNanos() / 1e6);
+            g.writeNumberField("wallMs", w.wallNanos() / 1e6);
+            g.writeNumberField("cpuMs", w.cpuNanos() < 0 ? -1 : w.cpuNanos() / 1e6);
+            g.writeBooleanField("estimated", w.estimated());
+            g.writeNumberField("processJ", total / 1e9);
+            g.writeNumberField("boundJ", bound);
+            g.writeNumberField("machineJ", machine / 1e9);
+            g.writeObjectFieldStart("domains");
+            for (int d = 0; d < p.domains().size() && d < w.processNanoJoules().length; d++) {
+                g.writeObjectFieldStart(p.domains().get(d).key());
+                g.writeNumberField("processJ", w.processNanoJoules()[d] / 1e9);
+                g.writeNumberField("boundJ", w.boundJoules()[d]);
+                g.writeNumberField("machineJ", w.machineNanoJoules()[d] / 1e9);
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     private static void writeStats(JsonOut g, EnergyProfile p, MethodStats m, long total) throws IOException {

@@ -34,7 +34,7 @@ import java.util.Locale;
  */
 public final class AsyncProfilerSampler implements StackSampler {
     /** Share of one core that harvests may take. */
-    static final double HARVEST_BUDGET = 0.003;
+    static final double HARVEST_BUDGET = 0.005;
     /** Longest time between two harvests, whatever they cost. */
     static final long MAX_HARVEST_GAP_NANOS = 5_000_000_000L;
     /** Restart the profiler (and free its stack table) this often. */

@@ -26,13 +26,15 @@ class DoctorReportTest {
         Files.createDirectories(root);
         String r = doctor("rapl.root=" + root);
         assertTrue(r.startsWith("energy doctor: power sources on this machine\n"), r);
+        assertTrue(r.contains("\nenergy doctor: stack samplers") && r.contains("\nasync-profiler\n")
+                && r.contains("\njfr-cpu-time\n") && r.contains("\ncall-paths\n"), "the samplers are reported too: " + r);
         assertTrue(r.contains("\n[unusable] rapl\n    found: " + root + " holds nothing\n"
                 + "    why:   no RAPL zones (intel-rapl:N) under " + root + "\n"
                 + "    fix:   on bare-metal Linux with an Intel or AMD Zen CPU: sudo modprobe intel_rapl_msr\n"), r);
         assertTrue(r.contains("\n[unusable] nvml\n"), r);
         assertTrue(r.contains("\n[unusable] replay\n    found: no trace file given (replay=FILE)\n"), r);
         assertTrue(r.contains("\n[usable]   estimate\n    found: CPU-time model: 0.74 W idle, 3.50 W busy"), r);
-        assertTrue(r.endsWith("\nwith these options the agent would use: estimate (CPU energy ESTIMATED from CPU time), "
+        assertTrue(r.contains("\nwith these options the agent would use: estimate (CPU energy ESTIMATED from CPU time), "
                 + "no GPU energy\n"), r);
     }
 

@@ -22,7 +22,8 @@ import java.util.Map;
  * and a table, in {@code energy-compare.html}.
  */
 public final class CompareCommand {
-    static final String USAGE = "usage: java -jar energy.jar compare DIR DIR... [--work DIR=N] [--label DIR=NAME] [--energy process|measured] [--out DIR]";
+    static final String USAGE = "usage: java -jar energy.jar compare DIR DIR... [--work DIR=N] [--label DIR=NAME]"
+            + " [--energy process|measured] [--out DIR]";
 
     /** One run on the chart. {@code work} is null when neither the run nor {@code --work} says how much work it did. */
     public record Point(String label, Path dir, double wallS, double cpuMs, double joules, double processJ,
@@ -66,7 +67,8 @@ public final class CompareCommand {
                         }
                         case "--energy" -> {
                             if (!v.equals("process") && !v.equals("measured")) {
-                                throw new BadInput("compare: --energy must be process (this process's joules) or measured (the whole machine's), got '" + v + "'");
+                                throw new BadInput("compare: --energy must be process (this process's joules) or measured"
+                                        + " (the whole machine's), got '" + v + "'");
                             }
                             energy = v;
                         }

@@ -66,14 +66,16 @@ public final class DiffCommand {
                     .append(a.source()).append(" -> ").append(b.source()).append(")\n");
         }
         if (a.runs() > 1 || b.runs() > 1) {
-            sb.append(String.format(Locale.ROOT, "  means of %d base and %d new runs; a change is significant when |ΔJ| exceeds the wider of the"
-                    + " bounds' and the runs' spread's ~95%% interval (Welch) and is >= %s%% of the base%n", a.runs(), b.runs(), num(d.minChangePct())));
+            sb.append(String.format(Locale.ROOT, "  means of %d base and %d new runs; a change is significant when |ΔJ|"
+                    + " exceeds the wider of the bounds' and the runs' spread's ~95%% interval (Welch) and is >= %s%% of"
+                    + " the base%n", a.runs(), b.runs(), num(d.minChangePct())));
         } else {
-            sb.append(String.format(Locale.ROOT, "  a change is significant when |ΔJ| > sqrt(b1²+b2²) (the bounds' ~95%% interval) and >= %s%% of the base;%n"
-                    + "  one run each: run-to-run variation is not in the bounds (give folders of repeated runs to include it)%n", num(d.minChangePct())));
+            sb.append(String.format(Locale.ROOT, "  a change is significant when |ΔJ| > sqrt(b1²+b2²) (the bounds' ~95%%"
+                    + " interval) and >= %s%% of the base;%n  one run each: run-to-run variation is not in the bounds"
+                    + " (give folders of repeated runs to include it)%n", num(d.minChangePct())));
         }
         RunDiff.Total t = d.total();
-        sb.append(String.format(Locale.ROOT, "%-52s %10s %10s %10s %8s %8s  %-12s %10s %10s%n", "method (self)", "base J",
+        sb.append(String.format(Locale.ROOT, "%-52s %10s %10s %10s %8s %8s  %-12s %10s %10s%n", "method (inclusive)", "base J",
                 "new J", "ΔJ", "±J", "Δ%", "verdict", "Δwall ms", "Δcpu ms"));
         sb.append(String.format(Locale.ROOT, "%-52s %10.3f %10.3f %+10.3f %8.3f %8s  %-12s %+10.1f %10s%n",
                 "TOTAL (this process)", t.baseJ(), t.newJ(), t.deltaJ(), t.boundJ(), RunDiff.pct(t.changePct()),

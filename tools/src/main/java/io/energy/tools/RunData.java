@@ -19,17 +19,23 @@ import java.util.Map;
  *
  * <p>A folder without a summary whose subfolders are output folders is a set of <em>repeated runs</em> of the
  * same work: it reads as their mean (figures, bounds of the mean, call paths), with the spread of each method's
- * joules over the runs ({@link #selfJStdDev}), which {@link RunDiff} uses to test changes against run-to-run
+ * joules over the runs ({@link #energyJStdDev}), which {@link RunDiff} uses to test changes against run-to-run
  * variation and not only against each run's measurement bound.
  */
 public record RunData(Path dir, String source, boolean estimated, double durationSeconds, double processCpuMs,
                       double measuredJ, double processJ, long ledgerNanoJoules, Double work,
                       Map<String, Figures> figures, Map<String, Long> collapsed,
-                      int runs, Map<String, Double> selfJStdDev, double processJStdDev) {
+                      int runs, Map<String, Double> energyJStdDev, double processJStdDev) {
 
-    /** One method or bucket of a run, all its call paths merged, as energy-summary.json gives it. */
-    public record Figures(String name, boolean bucket, long calls, double wallMs, double cpuMs, double selfJ,
-                          double selfBoundJ, double inclusiveJ) {
+    /**
+     * One method or bucket of a run, all its call paths merged, as energy-summary.json gives it. {@code energyJ}
+     * and {@code boundJ} are what a diff compares: a method's inclusive joules (what it cost with everything it
+     * called: with CPU energy on real stacks, a method's self energy is only the samples where it was the
+     * innermost frame, so a regression in a method that calls the JDK shows in its inclusive energy), a
+     * bucket's own joules.
+     */
+    public record Figures(String name, boolean bucket, long calls, double wallMs, double cpuMs, double energyJ,
+                          double boundJ, double inclusiveJ) {
     }
 
     static final String SUMMARY = "energy-summary.json";
@@ -89,11 +95,11 @@ public record RunData(Path dir, String source, boolean estimated, double duratio
                     continue;
                 }
                 bucket = f.bucket();
-                j[i] = f.selfJ();
+                j[i] = f.energyJ();
                 calls += f.calls();
                 wall += f.wallMs();
                 cpu += f.cpuMs();
-                b2 += f.selfBoundJ() * f.selfBoundJ();
+                b2 += f.boundJ() * f.boundJ();
                 incl += f.inclusiveJ();
             }
             figures.put(name, new Figures(name, bucket, Math.round(calls / n), wall / n, cpu / n, avg(j),
@@ -174,9 +180,14 @@ public record RunData(Path dir, String source, boolean estimated, double duratio
                 if (name == null) {
                     throw new BadInput(summaryFile + ": an entry of " + kind + "[] has no name");
                 }
-                figures.put(name, new Figures(name, kind.equals("buckets"), m.path("calls").asLong(),
-                        m.path("wallMs").asDouble(), m.path("cpuMs").asDouble(), number(m, "selfJ", summaryFile),
-                        number(m, "selfBoundJ", summaryFile), m.path("inclusiveJ").asDouble()));
+                boolean bucket = kind.equals("buckets");
+                double self = number(m, "selfJ", summaryFile);
+                double selfBound = number(m, "selfBoundJ", summaryFile);
+                boolean inclusive = !bucket && m.has("inclusiveJ") && m.has("inclusiveBoundJ");
+                figures.put(name, new Figures(name, bucket, m.path("calls").asLong(),
+                        m.path("wallMs").asDouble(), m.path("cpuMs").asDouble(),
+                        inclusive ? number(m, "inclusiveJ", summaryFile) : self,
+                        inclusive ? number(m, "inclusiveBoundJ", summaryFile) : selfBound, m.path("inclusiveJ").asDouble()));
             }
         }
         JsonNode work = s.get("work");

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The joules of two runs of the same program, method by method, with a verdict on each change.
  *
- * <p>Each method's self energy carries a bound b: the half-width of a ~95 % interval from the sampling grain
+ * <p>Each method's inclusive energy (a bucket's own) carries a bound b: the half-width of a ~95 % interval from the sampling grain
  * and the power source's grain (docs/formats.md). The difference of two independent such figures has the
  * half-width sqrt(b1² + b2²), so a change is <em>significant</em> only when |Δ| exceeds it — two runs of
  * the same work differ by less than that about 95 % of the time per method. A change must also be at least
@@ -92,14 +92,14 @@ public final class RunDiff {
         for (String name : names) {
             RunData.Figures a = base.figures().get(name);
             RunData.Figures b = next.figures().get(name);
-            double aJ = a == null ? 0 : a.selfJ(), bJ = b == null ? 0 : b.selfJ();
+            double aJ = a == null ? 0 : a.energyJ(), bJ = b == null ? 0 : b.energyJ();
             if (aJ == 0 && bJ == 0) {
                 continue; // ran in neither, or too briefly to be charged: nothing to compare
             }
             boolean bucket = (a != null ? a : b).bucket();
-            double aB = a == null ? 0 : a.selfBoundJ(), bB = b == null ? 0 : b.selfBoundJ();
-            double half = halfWidth(aB, bB, base.selfJStdDev().getOrDefault(name, 0.0), base.runs(),
-                    next.selfJStdDev().getOrDefault(name, 0.0), next.runs());
+            double aB = a == null ? 0 : a.boundJ(), bB = b == null ? 0 : b.boundJ();
+            double half = halfWidth(aB, bB, base.energyJStdDev().getOrDefault(name, 0.0), base.runs(),
+                    next.energyJStdDev().getOrDefault(name, 0.0), next.runs());
             Verdict v = bucket ? Verdict.NONE : verdictWithin(aJ, bJ, half, minChangePct);
             rows.add(new Row(name, bucket, aJ, bJ, aB, bB, half, a == null ? 0 : a.wallMs(), b == null ? 0 : b.wallMs(),
                     a == null ? 0 : a.cpuMs(), b == null ? 0 : b.cpuMs(), a == null ? 0 : a.calls(),
@@ -199,7 +199,7 @@ public final class RunDiff {
     private static double sumOfSquaredBounds(RunData run) {
         double s = 0;
         for (RunData.Figures f : run.figures().values()) {
-            s += f.selfBoundJ() * f.selfBoundJ();
+            s += f.boundJ() * f.boundJ();
         }
         return s;
     }

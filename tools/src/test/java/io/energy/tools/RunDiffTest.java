@@ -127,9 +127,9 @@ class RunDiffTest {
             }
             sides[side] = RunData.read(tmp.resolve("s" + side), true);
             assertEquals(3, sides[side].runs());
-            assertEquals(0.2, sides[side].selfJStdDev().get("m"), 1e-12);
-            assertEquals(j[side][1], sides[side].figures().get("m").selfJ(), 1e-12);
-            assertEquals(Math.sqrt(3 * 0.01 * 0.01) / 3, sides[side].figures().get("m").selfBoundJ(), 1e-12);
+            assertEquals(0.2, sides[side].energyJStdDev().get("m"), 1e-12);
+            assertEquals(j[side][1], sides[side].figures().get("m").energyJ(), 1e-12);
+            assertEquals(Math.sqrt(3 * 0.01 * 0.01) / 3, sides[side].figures().get("m").boundJ(), 1e-12);
             assertEquals(Math.round(j[side][1] * 1e6), sides[side].collapsed().get("main;m"));
         }
         RunDiff d = RunDiff.of(sides[0], sides[1], 5);

@@ -13,6 +13,7 @@ final class EnergyEventNames {
     static final String CALL_PATH_ENERGY = "energy.CallPathEnergy";
     static final String DOMAIN_ENERGY = "energy.DomainEnergy";
     static final String RUN = "energy.Run";
+    static final String WINDOW = "energy.Window";
 
     static final String ENERGY = "Energy (J)";
     static final String PACKAGE_ENERGY = "Package Energy (J)";
