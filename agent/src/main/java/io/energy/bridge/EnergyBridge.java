@@ -1,6 +1,7 @@
 package io.energy.bridge;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The only agent code that instrumented methods call. It lives on the bootstrap class path so that
@@ -23,6 +24,12 @@ public final class EnergyBridge {
     private static volatile int longCallTicks;
     private static volatile LongCallSink longCallSink;
     private static volatile ThreadLocal<ThreadContext> contexts = newContexts();
+
+    /**
+     * Throwables the bridge swallowed on application threads (issue 14): the host never sees them, the health
+     * report does. Touched only on the failure path, so the hot path pays nothing for it.
+     */
+    private static final AtomicLong SWALLOWED = new AtomicLong();
 
     /** Contexts created since the collector last looked; it moves them to its own list. */
     private static final ConcurrentLinkedQueue<ThreadContext> NEW_CONTEXTS = new ConcurrentLinkedQueue<>();
@@ -57,6 +64,7 @@ public final class EnergyBridge {
             ctx.moveTo(child);
             return cur;
         } catch (Throwable t) {
+            swallowed();
             return null;
         }
     }
@@ -79,6 +87,7 @@ public final class EnergyBridge {
             ctx.moveTo(previous);
         } catch (Throwable ignored) {
             // Nothing can be done on the application's thread; the collector still sees a consistent tree.
+            swallowed();
         }
     }
 
@@ -89,8 +98,22 @@ public final class EnergyBridge {
                 sink.longCall(node, ticks);
             } catch (Throwable ignored) {
                 // The host's call must complete as if we were not here.
+                swallowed();
             }
         }
+    }
+
+    private static void swallowed() {
+        try {
+            SWALLOWED.incrementAndGet();
+        } catch (Throwable ignored) {
+            // Even counting must not reach the host (a StackOverflowError can strike here too).
+        }
+    }
+
+    /** Throwables swallowed on application threads since the JVM started, for the health report. */
+    public static long swallowedErrors() {
+        return SWALLOWED.get();
     }
 
     private static ThreadLocal<ThreadContext> newContexts() {

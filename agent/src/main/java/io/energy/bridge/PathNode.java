@@ -51,7 +51,10 @@ public final class PathNode {
             }
         }
         PathNode made = owner.newChild(this, id);
-        if (made.parent == this) {
+        // "(other paths)" is the owner's own node, never a child in any table: under the root it used to be
+        // appended again on every miss past the cap (issue 14: 102 002 root children after 82 000 calls, and
+        // every later lookup scanning them). The collector reaches it through ThreadContext.otherPaths.
+        if (made.parent == this && made != owner.otherPaths) {
             PathNode[] grown = java.util.Arrays.copyOf(kids, kids.length + 1);
             grown[kids.length] = made;
             children = grown; // volatile store publishes the fully built node to the collector

@@ -38,7 +38,18 @@ public record Config(
         Sampler sampler,
         SamplerEvent samplerEvent,
         // ---- live metrics (issue 16) ----
-        MetricsOptions metrics) {
+        MetricsOptions metrics,
+        // Issue 13: what instrumentation may cost.
+        boolean weaveTrivial,
+        double overheadBudget) {
+
+    /** The default overhead budget: counting may cost 1% of the process's CPU time. */
+    public static final double DEFAULT_OVERHEAD = 0.01;
+
+    /** True when every call of every woven method is counted whatever it costs ({@code overhead=off}). */
+    public boolean overheadUnbounded() {
+        return overheadBudget <= 0;
+    }
 
     /** async-profiler's CPU clock: perf_events' cpu-clock (falls back to its timers), setitimer, or timer_create. */
     public enum SamplerEvent { CPU, ITIMER, CTIMER }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,10 @@ public final class ConfigParser {
         Map<String, String> args = splitArgs(agentArgs);
         Map<String, String> sys = new LinkedHashMap<>();
         for (String name : system.stringPropertyNames()) {
-            if (name.startsWith(SYSTEM_PREFIX)) {
+            // Unknown -Denergy.<x> properties are skipped here and named in one warning by the caller
+            // (unknownSystemProperties): a host may set properties of its own under that prefix, and those
+            // must not switch measurement off. Unknown agent arguments are still refused.
+            if (name.startsWith(SYSTEM_PREFIX) && KEYS.containsKey(name.substring(SYSTEM_PREFIX.length()))) {
                 sys.put(name.substring(SYSTEM_PREFIX.length()), system.getProperty(name));
             }
         }
@@ -62,6 +66,21 @@ public final class ConfigParser {
         merged.putAll(sys);
         merged.putAll(args);
         return build(merged);
+    }
+
+    /**
+     * The {@code -Denergy.<x>} system properties that name no option, sorted: {@link #parse} ignores them, and
+     * the agent says so in one warning line instead of refusing to start.
+     */
+    public static List<String> unknownSystemProperties(Properties system) {
+        List<String> unknown = new ArrayList<>();
+        for (String name : system.stringPropertyNames()) {
+            if (name.startsWith(SYSTEM_PREFIX) && !KEYS.containsKey(name.substring(SYSTEM_PREFIX.length()))) {
+                unknown.add(printable(name));
+            }
+        }
+        Collections.sort(unknown);
+        return unknown;
     }
 
     static Map<String, String> splitArgs(String agentArgs) {
@@ -132,7 +151,27 @@ public final class ConfigParser {
                 v.get(OptionTable.TOP),
                 v.get(OptionTable.SAMPLER),
                 v.get(OptionTable.SAMPLER_EVENT),
-                MetricsOptions.parse(v.get(OptionTable.PROMETHEUS), v.get(OptionTable.PROMETHEUS_METHODS)));
+                MetricsOptions.parse(v.get(OptionTable.PROMETHEUS), v.get(OptionTable.PROMETHEUS_METHODS)),
+                v.get(OptionTable.WEAVE_TRIVIAL),
+                v.get(OptionTable.OVERHEAD));
+    }
+
+    /** {@code 1%}, {@code 0.5%}, a bare number (percent), or off / 0 (no budget): a fraction, 0 for off. */
+    static double overhead(Option<Double> option, String value) {
+        String s = value.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("off") || s.equals("0") || s.equals("0%")) {
+            return 0;
+        }
+        try {
+            double pct = Double.parseDouble(s.endsWith("%") ? s.substring(0, s.length() - 1).trim() : s);
+            if (Double.isFinite(pct) && pct >= 0.01 && pct <= 100) {
+                return pct / 100;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigException("overhead", "option overhead='" + printable(value) + "' is not a percentage; expected "
+                + "how much of the process's CPU time counting calls may cost, 0.01% to 100%, or off");
     }
 
     static double number(String key, String value, double min, double max) {

@@ -83,6 +83,12 @@ public final class OptionTable {
             "what the agent prints"));
     public static final Option<Integer> TOP = add(Option.integer("top", "10", 0, 1000,
             "rows in the table printed at exit"));
+    public static final Option<Boolean> WEAVE_TRIVIAL = add(Option.bool("weave.trivial", "false",
+            "also instrument trivial methods (no calls, no loops, at most 35 bytes of bytecode: accessors, constant "
+                    + "returns), whose time otherwise stays with their callers"));
+    public static final Option<Double> OVERHEAD = add(Option.custom("overhead", Config.DEFAULT_OVERHEAD, "1%",
+            "how much of the process's CPU time counting calls may cost (0.01% to 100%, or off to count every call "
+                    + "whatever it costs); the hottest methods beyond it stop being counted", ConfigParser::overhead));
     public static final Option<String> PROMETHEUS = add(Option.text("prometheus", "off",
             "serve Prometheus metrics at http://HOST:PORT/metrics: off, PORT (binds 127.0.0.1; 0 picks a free port) "
                     + "or HOST:PORT ([ADDRESS]:PORT for IPv6)"));

@@ -82,6 +82,7 @@ public final class AgentCore {
     private static String start(String args, Instrumentation inst, boolean launch) {
         Config config = ConfigParser.parse(args);
         AgentLog.setLevel(config.log());
+        warnUnknownSystemProperties();
         String previous = "";
         if (session != null && !session.stopped()) {
             // A second start reconfigures: write what we have, take the old instrumentation out (the reset
@@ -108,6 +109,18 @@ public final class AgentCore {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         return previous + started(s, launch) + MetricsHook.started(s, replaced, launch);
+    }
+
+    /**
+     * Issue 14: a {@code -Denergy.<x>} property that names no option is the host's business, not a reason to
+     * measure nothing. One warning line names them; the configuration ignores them.
+     */
+    private static void warnUnknownSystemProperties() {
+        List<String> unknown = ConfigParser.unknownSystemProperties(System.getProperties());
+        if (!unknown.isEmpty()) {
+            AgentLog.problem("warning: ignoring system properties that name no energy option: "
+                    + String.join(", ", unknown) + " (options: " + String.join(", ", ConfigParser.KEYS.keySet()) + ")");
+        }
     }
 
     /** What a start did, for the person at the attach CLI. */
@@ -196,7 +209,8 @@ public final class AgentCore {
         return "energy stopped: outputs written to " + session.config().out().toAbsolutePath()
                 + "; collector and writer threads ended, power source closed"
                 + (session.hasStackSampler() ? ", stack sampling stopped (a native profiler library stays loaded: a JVM "
-                + "cannot unload one; a later start reuses it)" : "") + "\n" + lastRestore.describe() + "\n";
+                + "cannot unload one; a later start reuses it)" : "") + "\n" + lastRestore.describe() + "\n"
+                + "threads inside a measured call across the reset: " + session.inFlightAcrossReset() + "\n";
     }
 
     /** Stops the session, resetting the instrumentation under the restore check's eyes. */

@@ -62,6 +62,11 @@ public final class EnergySession {
     private volatile boolean stopped;
     // ---- measurement windows (io.energy.api, issue 15) ----
     private io.energy.window.WindowTracker windows;
+    /** Issue 13: the overhead budget, when include patterns are given and overhead is not off. */
+    private volatile BudgetKeeper budgetKeeper;
+    private volatile int inFlightAcrossReset = -1;
+    /** The bridge's count of swallowed throwables is per JVM; a session reports its own (issue 14). */
+    private long bridgeErrorsAtStart;
 
     EnergySession(Config config, Instrumentation inst) {
         this.config = config;
@@ -135,6 +140,7 @@ public final class EnergySession {
             };
             longCallTicks = 1;
         }
+        bridgeErrorsAtStart = EnergyBridge.swallowedErrors();
         EnergyBridge.start(config.maxDepth(), FaultInjection.in("bridge") ? -1 : config.maxPaths(),
                 (int) Math.min(Integer.MAX_VALUE, longCallTicks), sink);
         writer = Executors.newSingleThreadExecutor(r -> {
@@ -161,6 +167,7 @@ public final class EnergySession {
         } else {
             instrumenter = new Instrumenter(config, registry, AgentLog::debug);
             instrumenter.install(inst);
+            startBudget();
         }
         AgentLog.info("measuring " + (config.include().isEmpty()
                 ? (stacks != null ? "every method" : "the process") : config.include().toString())
@@ -195,6 +202,43 @@ public final class EnergySession {
         } catch (Throwable t) {
             internalError("windows", t);
         }
+        keepBudget(in.endNanos());
+    }
+
+    // ---- Issue 13: the overhead budget (see BudgetKeeper) ----
+
+    private void startBudget() {
+        if (!config.overheadUnbounded()) {
+            budgetKeeper = new BudgetKeeper(config.overheadBudget(), registry, instrumenter, inst, ledger, sampler,
+                    writer, System.nanoTime());
+        }
+    }
+
+    /** Collector thread, ledger lock held: at each closed interval, unweave what the budget cannot afford. */
+    private void keepBudget(long nowNanos) {
+        BudgetKeeper b = budgetKeeper;
+        if (b != null && !stopped) {
+            try {
+                b.intervalClosed(nowNanos);
+            } catch (Throwable t) {
+                internalError("overhead budget", t);
+            }
+        }
+    }
+
+    private EnergyProfile.Overhead overheadReport() {
+        BudgetKeeper b = budgetKeeper;
+        return b != null ? b.report() : new EnergyProfile.Overhead(0,
+                io.energy.instrument.OverheadBudget.CALL_COST_NANOS, 0, List.of(),
+                instrumenter == null ? 0 : instrumenter.weaveNanos());
+    }
+
+    private String overheadStatus() {
+        EnergyProfile.Overhead o = overheadReport();
+        return "trivial methods not instrumented: " + (instrumenter == null ? 0 : instrumenter.skippedTrivial())
+                + (config.weaveTrivial() ? " (weave.trivial=true)" : "") + "\n"
+                + "overhead budget: " + o.budgetText() + ", counting stopped in " + o.stopped().size() + " methods"
+                + (o.stopped().isEmpty() ? "" : " (hottest first: " + o.stopped().get(0).method() + ")") + "\n";
     }
 
     /** The thread MXBean, made on first use: on the collector thread, not before the application's main. */
@@ -233,7 +277,9 @@ public final class EnergySession {
             long[] cap = sampler.overCap();
             EnergyProfile.Health health = new EnergyProfile.Health(cap[0] + ledger.pathsOverCap(), cap[1],
                     source.anomalies(), ledger.agentCpuNanos(), source.readCostNanos(), ledger.processCpuNanos(),
-                    registry.size(), sampler.threadsSeen(), ledger.nodeCount());
+                    registry.size(), sampler.threadsSeen(), ledger.nodeCount(),
+                    instrumenter == null ? 0 : instrumenter.skippedTrivial(), overheadReport(), internalErrors.get(),
+                    EnergyBridge.swallowedErrors() - bridgeErrorsAtStart, registry.tooLarge());
             List<String> n = new ArrayList<>(notes);
             if (ledger.machineCpuUnknown()) {
                 n.add("Machine-wide CPU time (/proc/stat) was not readable: this process was given all dynamic energy.");
@@ -339,7 +385,12 @@ public final class EnergySession {
         collector.stopAndJoin();
         EnergyBridge.stop();
         synchronized (ledger) {
-            collector.closeInterval(System.nanoTime(), true);
+            try {
+                collector.closeInterval(System.nanoTime(), true);
+            } catch (Throwable t) {
+                // The last interval is lost, not the whole run: the outputs are still written (issue 14).
+                internalError("collector", t);
+            }
             sampler.syncCalls(ledger);
         }
         if (stacks != null) {
@@ -362,10 +413,31 @@ public final class EnergySession {
         }
         if (restoreClasses && instrumenter != null) {
             instrumenter.reset(inst);
+            inFlightAcrossReset = callsStillInInstrumentedCode();
         }
         live.close();
         source.close();
         return p;
+    }
+
+    /**
+     * Threads still inside an instrumented call that began before the bridge stopped (issue 14). The bridge
+     * is off by now, so a thread's path only moves outwards: one that is not at its root after the reset was
+     * inside that call during the whole reset. The attach test uses this to prove its calls were in flight.
+     */
+    private int callsStillInInstrumentedCode() {
+        int n = 0;
+        for (io.energy.bridge.ThreadContext c : sampler.contexts()) {
+            if (c.thread.isAlive() && c.current() != c.root) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** See {@link #callsStillInInstrumentedCode()}; -1 until a stop has reset the classes. */
+    public int inFlightAcrossReset() {
+        return inFlightAcrossReset;
     }
 
     public boolean stopped() {
@@ -391,6 +463,7 @@ public final class EnergySession {
         sb.append("paths over cap: ").append(p.health().pathsOverCap()).append(", calls beyond depth: ")
                 .append(p.health().callsBeyondDepth()).append(", source anomalies: ").append(p.health().anomalies())
                 .append('\n');
+        sb.append(overheadStatus());
         return sb.toString();
     }
 

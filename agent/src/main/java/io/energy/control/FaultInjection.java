@@ -3,12 +3,14 @@ package io.energy.control;
 import java.util.Locale;
 
 /**
- * Test hook: {@code -Denergy.fault=bridge|collector|source|writer|sink} makes one stage of the agent fail
+ * Test hook: {@code -Dio.energy.fault=bridge|collector|source|writer|sink} makes one stage of the agent fail
  * on purpose, so that the robustness suite can prove a failure there never reaches the application. It
- * is read once at start and costs nothing when unset. Not a user option.
+ * is read once at start and costs nothing when unset. Not a user option, so not {@code energy.*}: those are
+ * the configuration's keys (issue 14: under that prefix the switch never reached the agent).
  */
 final class FaultInjection {
-    static final String STAGE = System.getProperty("energy.fault", "").toLowerCase(Locale.ROOT);
+    static final String PROPERTY = "io.energy.fault";
+    static final String STAGE = System.getProperty(PROPERTY, "").toLowerCase(Locale.ROOT);
 
     private FaultInjection() {
     }

@@ -40,7 +40,10 @@ public final class Instrumenter {
     private final Consumer<String> log;
     private final Set<String> instrumentedTypes = ConcurrentHashMap.newKeySet();
     private final AtomicLong errors = new AtomicLong();
-    private EnergyTransformer transformer;
+    private final Set<String> skippedTrivial = ConcurrentHashMap.newKeySet();
+    private final Set<String> unwoven = ConcurrentHashMap.newKeySet();
+    private volatile EnergyTransformer transformer;
+    private volatile long lastWeaveNanos;
 
     public Instrumenter(Config config, MethodRegistry registry, Consumer<String> log) {
         this.config = config;
@@ -49,7 +52,8 @@ public final class Instrumenter {
     }
 
     public void install(Instrumentation inst) {
-        transformer = new EnergyTransformer(config, registry, log, IGNORED, instrumentedTypes, errors);
+        transformer = new EnergyTransformer(config, registry, log, IGNORED, instrumentedTypes, errors, skippedTrivial,
+                unwoven);
         inst.addTransformer(transformer, true);
         // At launch nothing of the application is loaded yet and this list is empty; on attach it is the
         // application's classes that are already running.
@@ -68,6 +72,7 @@ public final class Instrumenter {
             return true;
         }
         inst.removeTransformer(transformer);
+        lastWeaveNanos = transformer.weaveNanos();
         transformer = null;
         List<Class<?>> changed = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
@@ -110,6 +115,45 @@ public final class Instrumenter {
             }
         }
         return ok;
+    }
+
+    /**
+     * Takes the counting out of these methods (registry ids) while the agent runs: their classes are
+     * retransformed without the bridge calls in them, and stay so for the rest of the session, in classes
+     * loaded later too. The class's other methods stay woven, with the same ids, so their counts go on.
+     *
+     * @return false if a class could not be retransformed (it keeps counting; the error is logged)
+     */
+    public boolean unweave(Instrumentation inst, java.util.Collection<Integer> methodIds) {
+        Set<String> classes = new java.util.HashSet<>();
+        for (int id : methodIds) {
+            MethodRegistry.MethodInfo m = registry.info(id);
+            if (m != null && unwoven.add(EnergyTransformer.key(m.className(), m.methodName(), m.descriptor()))) {
+                classes.add(m.className());
+            }
+        }
+        if (classes.isEmpty() || transformer == null) {
+            return true;
+        }
+        // Every loaded class of that name, in every loader: each carries its own copy of the woven code.
+        List<Class<?>> changed = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (classes.contains(c.getName()) && candidate(c) && inst.isModifiableClass(c)) {
+                changed.add(c);
+            }
+        }
+        return retransform(inst, changed);
+    }
+
+    /** Wall time spent in the transformer (reading, deciding, weaving), summed over the loading threads. */
+    public long weaveNanos() {
+        EnergyTransformer t = transformer;
+        return t == null ? lastWeaveNanos : t.weaveNanos();
+    }
+
+    /** Methods the include patterns named that were left unwoven because they are trivial. */
+    public int skippedTrivial() {
+        return skippedTrivial.size();
     }
 
     public Set<String> instrumentedTypes() {

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Gives every instrumented method a small int id, baked into its advice as a constant, and remembers
- * what the id stands for. Ids are stable for the life of the agent, across retransformations.
+ * Gives every instrumented method a small int id, baked into its advice as a constant, and every frame found
+ * by stack sampling the same id as the instrumented method of that name (or an id of its own), and remembers
+ * what each id stands for. Ids are stable for the life of the agent, across retransformations.
  */
 public final class MethodRegistry {
     /** What an id stands for; {@code display} is {@code com.acme.Foo.bar}, as in a stack trace. */
@@ -17,8 +18,15 @@ public final class MethodRegistry {
     /** Display name → the first id given to it: how a sampled frame finds the instrumented method it is. */
     private final ConcurrentHashMap<String, Integer> byDisplay = new ConcurrentHashMap<>();
     private final List<MethodInfo> infos = new ArrayList<>();
-    private final java.util.BitSet woven = new java.util.BitSet();
-    private int instrumentedCount;
+    /** Ids given to methods the weaver chose (not only sampled frames); guarded by {@code infos}. */
+    private final java.util.BitSet registered = new java.util.BitSet();
+    /**
+     * Ids whose woven code was actually handed to the JVM (issue 14): an id is taken before its class is
+     * written, and a class that fails to write must not count as instrumented.
+     */
+    private final java.util.Set<Integer> woven = ConcurrentHashMap.newKeySet();
+    /** Methods left as they were because the bridge calls would push them past 64 KB of code. */
+    private final java.util.Set<String> tooLarge = ConcurrentHashMap.newKeySet();
 
     public MethodRegistry() {
         infos.add(new MethodInfo(0, "", "(root)", "", "(root)"));
@@ -31,19 +39,17 @@ public final class MethodRegistry {
                 String display = className + '.' + methodName;
                 Integer sampled = byDisplay.get(display);
                 MethodInfo prior = sampled == null ? null : infos.get(sampled);
-                if (prior != null && prior.descriptor().isEmpty() && !instrumented(prior.id())) {
+                if (prior != null && prior.descriptor().isEmpty() && !registered.get(prior.id())) {
                     // Seen first as a sampled frame: the instrumented method takes that id over, with its
                     // descriptor, so its calls and its sampled joules are one row.
                     infos.set(prior.id(), new MethodInfo(prior.id(), className, methodName, descriptor, display));
-                    woven.set(prior.id());
-                    instrumentedCount++;
+                    registered.set(prior.id());
                     return prior.id();
                 }
                 int id = infos.size();
                 infos.add(new MethodInfo(id, className, methodName, descriptor, display));
                 byDisplay.putIfAbsent(display, id);
-                woven.set(id);
-                instrumentedCount++;
+                registered.set(id);
                 return id;
             }
         });
@@ -71,10 +77,10 @@ public final class MethodRegistry {
         }
     }
 
-    /** True if the id is an instrumented method (not only a sampled frame). */
+    /** True if the id is a method the weaver chose (not only a sampled frame). */
     public boolean instrumented(int id) {
         synchronized (infos) {
-            return woven.get(id);
+            return registered.get(id);
         }
     }
 
@@ -84,19 +90,34 @@ public final class MethodRegistry {
         }
     }
 
-    /** Instrumented methods (sampled frames not counted). */
-    public int size() {
-        synchronized (infos) {
-            return instrumentedCount;
-        }
+    /** Marks ids as instrumented: their class was written with the bridge calls in. */
+    public void confirm(java.util.Collection<Integer> wovenIds) {
+        woven.addAll(wovenIds);
     }
 
-    /** Every instrumented method. */
+    /** Notes a method that stays unwoven because its woven code would exceed the JVM's 64 KB limit. */
+    public void tooLarge(String className, String methodName, String descriptor) {
+        tooLarge.add(className + '#' + methodName + descriptor);
+    }
+
+    /** How many distinct methods were left unwoven for size. */
+    public int tooLarge() {
+        return tooLarge.size();
+    }
+
+    /** Methods instrumented: those whose woven class the JVM was given (sampled frames not counted). */
+    public int size() {
+        return woven.size();
+    }
+
+    /** The instrumented methods (see {@link #size()}), in id order. */
     public List<MethodInfo> all() {
         synchronized (infos) {
             List<MethodInfo> out = new ArrayList<>();
-            for (int i = woven.nextSetBit(1); i >= 0; i = woven.nextSetBit(i + 1)) {
-                out.add(infos.get(i));
+            for (MethodInfo m : infos.subList(1, infos.size())) {
+                if (woven.contains(m.id())) {
+                    out.add(m);
+                }
             }
             return out;
         }

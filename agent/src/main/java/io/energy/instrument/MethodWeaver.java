@@ -104,7 +104,9 @@ final class MethodWeaver extends MethodVisitor {
         super.visitInsn(Opcodes.ATHROW);
         // Registered after the method's own handlers, so theirs still catch first.
         super.visitTryCatchBlock(bodyStart, bodyEnd, handler, null);
-        super.visitMaxs(maxStack, maxLocals);
+        // What the woven code adds: the path node's local; on the stack, the id (at entry, empty stack), the
+        // path node above a return value (before each return), and the throwable plus the path node (handler).
+        super.visitMaxs(Math.max(maxStack + 1, 2), Math.max(maxLocals, slot + 1));
     }
 
     private void exitCall() {

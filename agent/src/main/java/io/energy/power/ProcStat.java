@@ -13,15 +13,29 @@ import java.nio.file.Path;
 public final class ProcStat {
     private static final Path STAT = Path.of("/proc/stat");
     private static final long USER_HZ = 100; // fixed at 100 by the kernel's ABI for /proc/stat
+    /** After a failed read, the next attempt waits this long: a broken file is not re-read at every call. */
+    static final long RETRY_NANOS = 1_000_000_000L;
+    private final long retryNanos;
     private volatile com.sun.management.OperatingSystemMXBean os;
     private volatile boolean osResolved;
-    private boolean statReadable = Files.isReadable(STAT);
+    private final Path path;
+    private final boolean statReadable;
     private final byte[] buffer = new byte[512]; // the cpu line comes first, well inside this
     private RandomAccessFile file;
     private long lastRead;
     private long lastBusy = -1;
+    private long failedReads;
+    private long retryAt;
 
     public ProcStat() {
+        this(STAT, RETRY_NANOS);
+    }
+
+    /** Reads the given file instead of {@code /proc/stat}, retrying after a failure as told: for tests. */
+    ProcStat(Path path, long retryNanos) {
+        this.path = path;
+        this.retryNanos = retryNanos;
+        this.statReadable = Files.isReadable(path);
     }
 
     /**
@@ -42,29 +56,56 @@ public final class ProcStat {
         if (lastBusy >= 0 && now - lastRead < 1_000_000L) {
             return lastBusy;
         }
+        if (failedReads > 0 && now - retryAt < 0) {
+            return lastBusy;
+        }
         try {
             if (file == null) {
-                file = new RandomAccessFile(STAT.toFile(), "r");
+                file = new RandomAccessFile(path.toFile(), "r");
             }
             file.seek(0);
             int n = file.read(buffer, 0, buffer.length);
             long busy = parseCpuLine(buffer, Math.max(n, 0));
-            if (busy < 0) {
-                statReadable = false;
-                return -1;
+            if (busy >= 0) {
+                lastRead = now;
+                // Never backwards: a counter that a bad line made look smaller would give negative busy time.
+                lastBusy = Math.max(lastBusy, busy * (1_000_000_000L / USER_HZ));
+                return lastBusy;
             }
-            lastRead = now;
-            lastBusy = busy * (1_000_000_000L / USER_HZ);
-            return lastBusy;
+            closeQuietly(); // reopened at the next attempt: the file may have been replaced
         } catch (IOException | RuntimeException e) {
-            statReadable = false;
+            closeQuietly();
         }
-        return -1;
+        // One bad read is one stale value, not the end of the machine counter (issue 14: it used to switch the
+        // counter off for good, and the estimate then reported no energy for minutes). The last good value is
+        // returned, so the busy time of the missed period shows up at the next good read; retried after
+        // retryNanos.
+        failedReads++;
+        retryAt = now + retryNanos;
+        return lastBusy;
+    }
+
+    private void closeQuietly() {
+        try {
+            if (file != null) {
+                file.close();
+            }
+        } catch (IOException ignored) {
+            // reopened at the next attempt
+        }
+        file = null;
+    }
+
+    /** Reads of the machine counter that failed (unreadable file or a line that is not {@code cpu ...}). */
+    public synchronized long failedReads() {
+        return failedReads;
     }
 
     /**
      * The busy jiffies of the first line, {@code cpu  user nice system idle iowait irq softirq steal ...}:
-     * user + nice + system + irq + softirq + steal; -1 if the text is not such a line.
+     * user + nice + system + irq + softirq; -1 if the text is not such a line. Not steal (issue 14): in a VM
+     * it is time the hypervisor ran someone else instead of this guest, so this guest's work did not draw that
+     * power; counting it made other tenants' load look like this machine's busy time.
      */
     static long parseCpuLine(byte[] b, int length) {
         if (length < 4 || b[0] != 'c' || b[1] != 'p' || b[2] != 'u' || b[3] != ' ') {
@@ -85,7 +126,7 @@ public final class ProcStat {
                 v = v * 10 + (b[i++] - '0');
             }
             field++;
-            if (field != 4 && field != 5) { // idle, iowait
+            if (field != 4 && field != 5 && field != 8) { // idle, iowait, steal
                 busy += v;
             }
         }

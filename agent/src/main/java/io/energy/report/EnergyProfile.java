@@ -163,10 +163,73 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
      * @param instrumentedMethods methods carrying advice
      * @param threads           threads that ran instrumented code
      * @param pathNodes         distinct call paths in the ledger
+     * @param trivialSkipped    methods the include patterns named that were left unwoven as trivial
+     * @param overhead          the overhead budget and what it stopped counting
      */
     public record Health(long pathsOverCap, long callsBeyondDepth, long anomalies, long agentCpuNanos,
                          long sourceReadNanos, long processCpuNanos, int instrumentedMethods, int threads,
-                         int pathNodes) {
+                         int pathNodes, long trivialSkipped, Overhead overhead, long internalErrors,
+                         long bridgeErrors, long methodsTooLarge) {
+
+        /**
+         * The fields of issues 13 and 14 zero: {@code trivialSkipped} methods left unwoven as trivial,
+         * {@code overhead} the budget's report, {@code internalErrors} throwables the agent's own threads
+         * swallowed, {@code bridgeErrors} those the bridge swallowed on application threads,
+         * {@code methodsTooLarge} the methods left unwoven because the bridge calls would push them past the
+         * JVM's 64 KB code limit.
+         */
+        public Health(long pathsOverCap, long callsBeyondDepth, long anomalies, long agentCpuNanos,
+                      long sourceReadNanos, long processCpuNanos, int instrumentedMethods, int threads, int pathNodes) {
+            this(pathsOverCap, callsBeyondDepth, anomalies, agentCpuNanos, sourceReadNanos, processCpuNanos,
+                    instrumentedMethods, threads, pathNodes, 0, Overhead.NONE, 0, 0, 0);
+        }
+
+        /** When the overhead budget stopped counting this method ({@code className.methodName}), or null. */
+        public CountingStopped countingStopped(String method) {
+            for (CountingStopped c : overhead.stopped()) {
+                if (c.method().equals(method)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * The overhead budget ({@code overhead=}) and what it did.
+     *
+     * @param budget              share of the process's CPU counting may cost; 0 when off
+     * @param callCostNanos       cost of one woven call the budget assumes
+     * @param estimatedCostNanos  calls counted × that cost: what counting cost by the budget's estimate
+     * @param stopped             methods whose counting stopped, in the order it happened
+     * @param weaveNanos          time spent weaving classes as they loaded or were retransformed
+     */
+    public record Overhead(double budget, double callCostNanos, double estimatedCostNanos,
+                           List<CountingStopped> stopped, long weaveNanos) {
+        public static final Overhead NONE = new Overhead(0, 0, 0, List.of(), 0);
+
+        public String budgetText() {
+            return budget > 0 ? String.format(java.util.Locale.ROOT, "%s%%", trim(budget * 100)) : "off";
+        }
+
+        private static String trim(double pct) {
+            String s = String.format(java.util.Locale.ROOT, "%.4f", pct);
+            return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+        }
+    }
+
+    /**
+     * A method the overhead budget took the counting out of (its bytecode restored while the program ran).
+     * Its calls up to then stay in the figures; its energy still comes from the samples, on its caller.
+     *
+     * @param method         {@code className.methodName}, as in the methods' names
+     * @param atSeconds      when counting stopped, seconds after measuring started
+     * @param callsPerSecond its call rate in the window that decided it
+     * @param costShare      the share of the process's CPU its counting cost in that window
+     * @param reason         one sentence for people
+     */
+    public record CountingStopped(String method, double atSeconds, double callsPerSecond, double costShare,
+                                  String reason) {
     }
 
     /** Measured energy over the domains that add up: the run's total. */

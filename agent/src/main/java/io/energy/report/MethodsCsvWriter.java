@@ -26,7 +26,7 @@ public final class MethodsCsvWriter implements ProfileWriter {
             h.append(',').append(k).append("_self_J,").append(k).append("_self_bound_J,").append(k)
                     .append("_inclusive_J,").append(k).append("_inclusive_bound_J");
         }
-        h.append(",estimated\n");
+        h.append(",estimated,counting_stopped_s\n");
         w.write(h.toString());
         for (MethodStats m : p.methods()) {
             StringBuilder r = new StringBuilder();
@@ -41,7 +41,11 @@ public final class MethodsCsvWriter implements ProfileWriter {
                         .append(fmt(m.inclusiveNanoJoules()[d] / 1e9)).append(',')
                         .append(fmt(m.inclusiveBoundJoules()[d]));
             }
-            r.append(',').append(p.estimated()).append('\n');
+            r.append(',').append(p.estimated());
+            // When the overhead budget stopped counting the method (seconds after the start); empty if never.
+            EnergyProfile.CountingStopped stopped = p.health().countingStopped(m.name());
+            r.append(',').append(stopped == null ? "" : String.format(Locale.ROOT, "%.3f", stopped.atSeconds()))
+                    .append('\n');
             w.write(r.toString());
         }
         w.flush();

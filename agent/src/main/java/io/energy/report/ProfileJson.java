@@ -29,6 +29,15 @@ final class ProfileJson {
         g.writeStringField("origin", d.origin());
     }
 
+    /** When and why the overhead budget stopped counting a method: the fields, inside an open object. */
+    static void writeCountingStopped(JsonOut g, EnergyProfile.CountingStopped c) throws IOException {
+        g.writeStringField("method", c.method());
+        g.writeNumberField("atSeconds", c.atSeconds());
+        g.writeNumberField("callsPerSecond", c.callsPerSecond());
+        g.writeNumberField("costShare", c.costShare());
+        g.writeStringField("reason", c.reason());
+    }
+
     /** The run's health: what was capped, anomalous, and what observing cost. */
     static void writeHealth(JsonOut g, EnergyProfile.Health h) throws IOException {
         g.writeObjectFieldStart("health");
@@ -41,6 +50,24 @@ final class ProfileJson {
         g.writeNumberField("instrumentedMethods", h.instrumentedMethods());
         g.writeNumberField("threads", h.threads());
         g.writeNumberField("callPaths", h.pathNodes());
+        g.writeNumberField("internalErrors", h.internalErrors());
+        g.writeNumberField("bridgeErrors", h.bridgeErrors());
+        g.writeNumberField("methodsTooLarge", h.methodsTooLarge());
+        g.writeNumberField("trivialMethodsSkipped", h.trivialSkipped());
+        EnergyProfile.Overhead o = h.overhead();
+        g.writeObjectFieldStart("overhead");
+        g.writeStringField("budget", o.budgetText());
+        g.writeNumberField("callCostNs", o.callCostNanos());
+        g.writeNumberField("estimatedCountingCpuMs", o.estimatedCostNanos() / 1e6);
+        g.writeNumberField("weaveMs", o.weaveNanos() / 1e6);
+        g.writeArrayFieldStart("countingStopped");
+        for (EnergyProfile.CountingStopped c : o.stopped()) {
+            g.writeStartObject();
+            writeCountingStopped(g, c);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
         g.writeEndObject();
     }
 }

@@ -119,6 +119,13 @@ public final class SummaryJsonWriter implements ProfileWriter {
         g.writeNumberField("inclusiveBoundJ", m.inclusiveBoundTotal());
         g.writeNumberField("selfCpuMs", m.selfCpuNanos() / 1e6);
         g.writeNumberField("share", total > 0 ? (double) m.selfTotal() / total : 0);
+        EnergyProfile.CountingStopped stopped = p.health().countingStopped(m.name());
+        if (stopped != null) {
+            // Its calls are those counted until then; its energy keeps coming from the samples.
+            g.writeObjectFieldStart("countingStopped");
+            ProfileJson.writeCountingStopped(g, stopped);
+            g.writeEndObject();
+        }
         g.writeObjectFieldStart("domains");
         for (int d = 0; d < p.domains().size(); d++) {
             g.writeObjectFieldStart(p.domains().get(d).key());

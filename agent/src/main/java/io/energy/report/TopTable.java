@@ -48,10 +48,11 @@ public final class TopTable {
                 continue;
             }
             shown++;
-            sb.append(String.format(Locale.ROOT, "[energy] %-52s %10s %10.1f %9.3f ±%5.3f %6.1f%%%n",
+            boolean stopped = p.health().countingStopped(m.name()) != null;
+            sb.append(String.format(Locale.ROOT, "[energy] %-52s %9s%s %10.1f %9.3f ±%5.3f %6.1f%%%n",
                     shorten(m.name(), 52), m.calls() > 0 || m.kind() != EnergyProfile.Kind.METHOD
-                            ? Long.toString(m.calls()) : "-", m.selfCpuNanos() / 1e6, m.selfTotal() / 1e9,
-                    m.selfBoundTotal(), total > 0 ? 100.0 * m.selfTotal() / total : 0));
+                            ? Long.toString(m.calls()) : "-", stopped ? "*" : " ", m.selfCpuNanos() / 1e6,
+                    m.selfTotal() / 1e9, m.selfBoundTotal(), total > 0 ? 100.0 * m.selfTotal() / total : 0));
         }
         // Instrumented methods: their exact calls and what they cost with everything they called (JDK and
         // library frames included), which is the figure a developer who named them asks for.
@@ -67,10 +68,22 @@ public final class TopTable {
                     "calls", "wall ms", "joules", "share"));
             for (int i = 0; i < Math.min(rows, counted.size()); i++) {
                 MethodStats m = counted.get(i);
-                sb.append(String.format(Locale.ROOT, "[energy] %-52s %10d %10.1f %9.3f ±%5.3f %6.1f%%%n",
-                        shorten(m.name(), 52), m.calls(), m.wallNanos() / 1e6, m.inclusiveTotal() / 1e9,
-                        m.inclusiveBoundTotal(), total > 0 ? 100.0 * m.inclusiveTotal() / total : 0));
+                boolean stopped = p.health().countingStopped(m.name()) != null;
+                sb.append(String.format(Locale.ROOT, "[energy] %-52s %9d%s %10.1f %9.3f ±%5.3f %6.1f%%%n",
+                        shorten(m.name(), 52), m.calls(), stopped ? "*" : " ", m.wallNanos() / 1e6,
+                        m.inclusiveTotal() / 1e9, m.inclusiveBoundTotal(),
+                        total > 0 ? 100.0 * m.inclusiveTotal() / total : 0));
             }
+        }
+        EnergyProfile.Health h = p.health();
+        if (!h.overhead().stopped().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "[energy] * counting stopped by the overhead budget (overhead=%s) in %d "
+                    + "methods: calls are those counted until then, energy still sampled; overhead=off counts every call%n",
+                    h.overhead().budgetText(), h.overhead().stopped().size()));
+        }
+        if (h.trivialSkipped() > 0) {
+            sb.append(String.format(Locale.ROOT, "[energy] %d trivial methods (no calls, no loops) not instrumented: "
+                    + "their time stays with their callers; weave.trivial=true instruments them%n", h.trivialSkipped()));
         }
         if (outDir != null) {
             sb.append("[energy] files in ").append(outDir).append(System.lineSeparator());

@@ -37,6 +37,25 @@ class ConfigParserTest {
     }
 
     @Test
+    void trivialMethodsAreSkippedAndTheOverheadBudgetIsOnePercentUnlessToldOtherwise() {
+        Config c = parse("");
+        assertFalse(c.weaveTrivial());
+        assertEquals(0.01, c.overheadBudget(), 1e-15);
+        assertFalse(c.overheadUnbounded());
+        assertTrue(parse("weave.trivial=true").weaveTrivial());
+        assertEquals(0.005, parse("overhead=0.5%").overheadBudget(), 1e-15);
+        assertEquals(0.02, parse("overhead=2").overheadBudget(), 1e-15, "a bare number is a percentage");
+        assertTrue(parse("overhead=off").overheadUnbounded());
+        assertTrue(parse("overhead=0").overheadUnbounded());
+        for (String bad : new String[]{"overhead=abc", "overhead=101%", "overhead=0.001%", "overhead=-1%"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> parse(bad), bad);
+            assertEquals("overhead", e.key(), bad);
+            assertTrue(e.getMessage().contains("0.01% to 100%, or off"), e.getMessage());
+        }
+        assertEquals("weave.trivial", assertThrows(ConfigException.class, () -> parse("weave.trivial=2")).key());
+    }
+
+    @Test
     void agentArgumentsOverrideSystemPropertiesWhichOverrideTheConfigFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("energy.properties");
         Files.writeString(file, "include=com.file.**\nout=from-file\ninterval=50ms\ntop=3\n");
@@ -63,6 +82,18 @@ class ConfigParserTest {
         assertTrue(c.instruments("org.y.UserService", "getName"));
         assertFalse(c.instruments("org.y.sub.UserService", "getName"));
         assertFalse(c.mayInstrumentClass("com.acme.internal.Secret"));
+    }
+
+    @Test
+    void anUnknownEnergySystemPropertyIsIgnoredAndNamedButAnUnknownAgentArgumentIsStillRefused() {
+        Properties sys = new Properties();
+        sys.setProperty("energy.fault", "bridge");
+        sys.setProperty("energy.agent.jar", "/x.jar");
+        sys.setProperty("energy.out", "from-sys");
+        Config c = ConfigParser.parse("include=com.acme.**", sys);
+        assertEquals(Path.of("from-sys"), c.out(), "known properties still apply");
+        assertEquals(java.util.List.of("energy.agent.jar", "energy.fault"), ConfigParser.unknownSystemProperties(sys));
+        assertThrows(ConfigException.class, () -> ConfigParser.parse("include=com.acme.**,fault=bridge", sys));
     }
 
     @Test

@@ -46,11 +46,70 @@ public final class ForkedJvm {
         Files.createDirectories(workDir);
         Process p = start(workDir, new ArrayList<>(command));
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
+            kill(p);
             throw new AssertionError("timed out after " + timeoutSeconds + " s: " + command + "\nstderr:\n"
                     + read(workDir.resolve("stderr.txt")));
         }
         return new Result(p.exitValue(), read(workDir.resolve("stdout.txt")), read(workDir.resolve("stderr.txt")));
+    }
+
+    /** Kills a child and waits for it a bounded time: a test never hangs on a child that will not die. */
+    public static void kill(Process p) throws InterruptedException {
+        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The child's whole stdout (stderr too, where the builder merges them), read on a separate thread while
+     * this one waits a bounded time (issue 14): reading to the end first and then calling
+     * {@code waitFor(timeout)} hangs forever on a child that never closes its output. On a timeout the
+     * child is killed and the test fails with what it printed so far.
+     */
+    public static String output(Process p, long timeoutSeconds, Object what) throws Exception {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            try (var in = p.getInputStream()) {
+                in.transferTo(buf);
+            } catch (IOException ignored) {
+                // the child was killed: what was read is kept
+            }
+        }, "forked-output");
+        reader.setDaemon(true);
+        reader.start();
+        boolean ended = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+        if (!ended) {
+            kill(p);
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        String text;
+        synchronized (buf) {
+            text = buf.toString(StandardCharsets.UTF_8);
+        }
+        if (!ended) {
+            throw new AssertionError("timed out after " + timeoutSeconds + " s: " + what + "\noutput:\n" + text);
+        }
+        return text;
+    }
+
+    /**
+     * Waits, a bounded time, until the child's stdout file (see {@link #start}) has a line equal to
+     * {@code line}; the child keeps writing to the file, so it can never block on a full pipe.
+     */
+    public static void awaitLine(Process p, Path workDir, String line, long timeoutSeconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        Path out = workDir.resolve("stdout.txt");
+        while (System.nanoTime() < deadline) {
+            if (read(out).lines().anyMatch(line::equals)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new AssertionError("the child ended (exit " + p.exitValue() + ") before printing '" + line
+                        + "'; stderr:\n" + read(workDir.resolve("stderr.txt")));
+            }
+            Thread.sleep(20);
+        }
+        kill(p);
+        throw new AssertionError("no '" + line + "' within " + timeoutSeconds + " s; stderr:\n"
+                + read(workDir.resolve("stderr.txt")));
     }
 
     public static String read(Path p) throws IOException {

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,26 +50,74 @@ class RobustnessIT {
     }
 
     private static void assertComplete(Path out) throws Exception {
+        assertComplete(out, false);
+    }
+
+    /**
+     * Every output parses and adds up. {@code killed}: after SIGKILL a checkpoint may have been in flight, so
+     * its {@code .tmp} may remain (issue 14: the kill -9 case failed about 1 run in 200 on exactly that); the
+     * files under their final names are still whole, because each is moved into place atomically.
+     */
+    private static void assertComplete(Path out, boolean killed) throws Exception {
         JsonNode s = summary(out);
         AgentRunIT.assertLedgerAddsUp(s);
+        if (!killed) {
+            try (var files = Files.list(out)) {
+                assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no half-written files");
+            }
+        }
         try (var files = Files.list(out)) {
-            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no half-written files");
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                JSON.readTree(p.toFile()); // throws on a truncated file
+            }
         }
     }
 
-    @ParameterizedTest(name = "a fault in the {0} never reaches the application")
+    /** The agent swallowed nothing: a test of memory or scale must fail if the agent failed inside. */
+    static void assertNoSwallowedErrors(JsonNode summary) {
+        JsonNode h = summary.get("health");
+        assertEquals(0, h.get("internalErrors").asLong(), "errors the agent's threads swallowed: " + h);
+        assertEquals(0, h.get("bridgeErrors").asLong(), "errors the bridge swallowed on app threads: " + h);
+    }
+
+    /** Rounds of Workload.work in the fault runs: long enough (~0.3 s) to be sampled and to be a long call. */
+    private static final String FAULT_ROUNDS = "30000";
+
+    @ParameterizedTest(name = "a fault in the {0} fires, is contained, and never reaches the application")
     @ValueSource(strings = {"bridge", "collector", "source", "writer", "sink"})
-    void aFaultInAnyStageLeavesTheApplicationsOutputAndExitCodeUnchanged(String stage, @TempDir Path dir)
+    void aFaultInAnyStageFiresAndLeavesTheApplicationsOutputAndExitCodeUnchanged(String stage, @TempDir Path dir)
             throws Exception {
-        ForkedJvm.Result plain = ForkedJvm.run(dir.resolve("plain"), 60, cmd(null, "throw"));
-        List<String> c = cmd(opts(dir.resolve("out"), "long.call=1ms"), "throw");
-        c.add(1, "-Denergy.fault=" + stage);
+        ForkedJvm.Result plain = ForkedJvm.run(dir.resolve("plain"), 60, cmd(null, "throw", FAULT_ROUNDS));
+        Path out = dir.resolve("out");
+        List<String> c = cmd(opts(out, "long.call=1ms,sample.period=1ms,interval=20ms"), "throw", FAULT_ROUNDS);
+        c.add(1, "-Dio.energy.fault=" + stage);
         ForkedJvm.Result faulty = ForkedJvm.run(dir.resolve("faulty"), 60, c);
         assertEquals(1, plain.exitCode());
         assertEquals(plain.exitCode(), faulty.exitCode(), faulty.stderr());
         assertEquals(plain.stdout(), faulty.stdout());
         assertTrue(faulty.stderr().contains("the application's own failure"), "the app's own exception is its own");
         assertFalse(faulty.stderr().contains("injected fault in the bridge"), "advice faults are swallowed silently");
+        assertFalse(faulty.stderr().contains("unknown option"), "the switch reached the agent: " + faulty.stderr());
+        assertTrue(faulty.stderr().contains("[energy] measuring"), "the agent ran: " + faulty.stderr());
+        // Proof that the fault fired (issue 14: before, the switch never reached the agent and all five
+        // cases passed with the agent off).
+        if (stage.equals("writer")) {
+            assertTrue(faulty.stderr().contains("cannot write outputs") && faulty.stderr().contains("injected fault in the writer"),
+                    faulty.stderr());
+            assertFalse(Files.exists(out.resolve("energy-summary.json")), "the faulty writer wrote nothing");
+            return;
+        }
+        JsonNode health = summary(out).get("health");
+        switch (stage) {
+            case "bridge", "sink" -> assertTrue(health.get("bridgeErrors").asLong() > 0,
+                    "the bridge swallowed the injected fault: " + health);
+            case "collector", "source" -> {
+                assertTrue(health.get("internalErrors").asLong() > 0, "the collector swallowed it: " + health);
+                assertTrue(faulty.stderr().contains("internal error in collector")
+                        && faulty.stderr().contains("injected fault in the " + stage), faulty.stderr());
+            }
+            default -> throw new AssertionError(stage);
+        }
     }
 
     @Test
@@ -99,11 +145,9 @@ class RobustnessIT {
 
     private static Process startServer(Path dir, String agentOptions) throws Exception {
         Files.createDirectories(dir);
-        ProcessBuilder pb = new ProcessBuilder(cmd(agentOptions, "serve")).directory(dir.toFile());
-        pb.redirectError(dir.resolve("stderr.txt").toFile());
-        Process p = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
-        assertEquals("ready", out.readLine());
+        Process p = ForkedJvm.start(dir, cmd(agentOptions, "serve"));
+        // Bounded (issue 14): a blocking readLine on the child's pipe hung forever if it never said "ready".
+        ForkedJvm.awaitLine(p, dir, "ready", 60);
         return p;
     }
 
@@ -112,8 +156,13 @@ class RobustnessIT {
         Process p = startServer(dir, opts(dir.resolve("out"), ""));
         Thread.sleep(1500);
         p.destroy(); // SIGTERM
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+        if (!ended) {
+            ForkedJvm.kill(p); // never leave a child behind a failed test
+        }
+        assertTrue(ended, "the JVM ended on SIGTERM");
         assertComplete(dir.resolve("out"));
+        assertNoSwallowedErrors(summary(dir.resolve("out")));
         assertTrue(summary(dir.resolve("out")).get("durationSeconds").asDouble() > 1.0);
     }
 
@@ -123,14 +172,14 @@ class RobustnessIT {
         Thread.sleep(3500);
         p.destroyForcibly(); // SIGKILL: no shutdown hook runs
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertComplete(dir.resolve("out"));
+        assertComplete(dir.resolve("out"), true);
         JsonNode s = summary(dir.resolve("out"));
         assertTrue(s.get("durationSeconds").asDouble() >= 1.0, "a checkpoint at least a second into the run");
         assertTrue(s.toString().contains("io.energy.it.apps.Workload.work"));
     }
 
     @Test
-    void anotherJavaAgentBesideOursChangesNothing(@TempDir Path dir) throws Exception {
+    void anotherAgentsBytecodeChangeAndOurMeasurementBothSurviveInEitherOrder(@TempDir Path dir) throws Exception {
         Path jar = dir.resolve("other-agent.jar");
         Manifest mf = new Manifest();
         mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -144,14 +193,28 @@ class RobustnessIT {
             }
         }
         ForkedJvm.Result plain = ForkedJvm.run(dir.resolve("plain"), 60, cmd(null, "plain"));
+        assertTrue(plain.stdout().startsWith("result "), plain.stdout());
+        List<String> alone = cmd(null, "plain");
+        alone.add(1, "-javaagent:" + jar);
+        ForkedJvm.Result otherAlone = ForkedJvm.run(dir.resolve("other"), 60, alone);
+        String changed = plain.stdout().replace("result ", "RESULT ");
+        assertEquals(changed, otherAlone.stdout(), "the other agent alone changes the output");
         for (boolean oursFirst : new boolean[]{true, false}) {
-            List<String> c = cmd(opts(dir.resolve("out" + oursFirst), ""), "plain");
+            Path out = dir.resolve("out" + oursFirst);
+            List<String> c = cmd(opts(out, ""), "plain");
             c.add(oursFirst ? 2 : 1, "-javaagent:" + jar);
             ForkedJvm.Result both = ForkedJvm.run(dir.resolve("both" + oursFirst), 60, c);
             assertEquals(0, both.exitCode(), both.stderr());
-            assertEquals(plain.stdout(), both.stdout());
-            assertTrue(both.stderr().contains("other agent saw classes: true"), both.stderr());
-            assertTrue(summary(dir.resolve("out" + oursFirst)).toString().contains("Workload.work"));
+            assertEquals(changed, both.stdout(), "the other agent's change survives ours (ours first: " + oursFirst + ")");
+            assertTrue(both.stderr().matches("(?s).*other agent rewrote constants: [1-9].*"), both.stderr());
+            long calls = 0;
+            for (JsonNode m : summary(out).get("methods")) {
+                if (m.get("name").asText().equals("io.energy.it.apps.Workload.work")) {
+                    calls = m.get("calls").asLong();
+                }
+            }
+            assertEquals(1, calls, "and ours measures the rewritten class (ours first: " + oursFirst + ")");
+            assertNoSwallowedErrors(summary(out));
         }
     }
 
@@ -180,7 +243,9 @@ class RobustnessIT {
 
     @Test
     void twoHundredMillionCallsRunInASmallHeapAndAreAllCounted(@TempDir Path dir) throws Exception {
-        ForkedJvm.Result r = ForkedJvm.run(dir, 240, cmdWithHeap(opts(dir.resolve("out"), ""), "32m", "calls", "200000000"));
+        ForkedJvm.Result r = ForkedJvm.run(dir, 240, cmdWithHeap(opts(dir.resolve("out"),
+                // Count the trivial method, every call of it, whatever it costs: memory per call is what is tested.
+                "weave.trivial=true,overhead=off"), "32m", "calls", "200000000"));
         assertEquals(0, r.exitCode(), r.stderr());
         JsonNode s = summary(dir.resolve("out"));
         long calls = 0;
@@ -190,6 +255,7 @@ class RobustnessIT {
             }
         }
         assertEquals(200_000_000L, calls);
+        assertNoSwallowedErrors(s);
     }
 
     private static List<String> cmdWithHeap(String opts, String heap, String... appArgs) {
@@ -201,9 +267,12 @@ class RobustnessIT {
     @Test
     void twoThousandThreadsAndThreadChurnStayWithinASmallHeap(@TempDir Path dir) throws Exception {
         ForkedJvm.Result many = ForkedJvm.run(dir.resolve("many"), 240,
-                cmdWithHeap(opts(dir.resolve("out-many"), ""), "64m", "threads", "2000"));
+                cmdWithHeap(opts(dir.resolve("out-many"),
+                        // Each thread only calls the trivial method: weave it, and keep it woven to the last thread.
+                        "weave.trivial=true,overhead=off"), "64m", "threads", "2000"));
         assertEquals(0, many.exitCode(), many.stderr());
         assertTrue(summary(dir.resolve("out-many")).at("/health/threads").asInt() >= 2000);
+        assertNoSwallowedErrors(summary(dir.resolve("out-many")));
         ForkedJvm.Result churn = ForkedJvm.run(dir.resolve("churn"), 240,
                 cmdWithHeap(opts(dir.resolve("out-churn"), "flush=100ms"), "32m", "churn", "20000"));
         assertEquals(0, churn.exitCode(), churn.stderr());
@@ -216,6 +285,7 @@ class RobustnessIT {
         }
         assertEquals(20_000, calls, "every call of every short-lived thread counted");
         assertTrue(s.at("/health/threads").asInt() >= 20_000, "every thread counted: " + s.at("/health/threads"));
+        assertNoSwallowedErrors(s);
     }
 
     @Test
@@ -225,11 +295,13 @@ class RobustnessIT {
         assertEquals(0, deep.exitCode(), deep.stderr());
         assertTrue(deep.stdout().contains("depth 3000 sum 3001"), deep.stdout());
         assertTrue(summary(dir.resolve("out-deep")).at("/health/callsBeyondDepth").asLong() >= 2900);
+        assertNoSwallowedErrors(summary(dir.resolve("out-deep")));
         ForkedJvm.Result fan = ForkedJvm.run(dir.resolve("fan"), 120,
                 cmdWithHeap(opts(dir.resolve("out-fan"), "max.paths=1000"), "64m", "paths", "8"));
         assertEquals(0, fan.exitCode(), fan.stderr());
         JsonNode s = summary(dir.resolve("out-fan"));
         assertTrue(s.at("/health/pathsOverCap").asLong() > 0, s.get("health").toString());
         assertTrue(s.at("/health/callPaths").asInt() <= 1000, s.get("health").toString());
+        assertNoSwallowedErrors(s);
     }
 }

@@ -72,7 +72,9 @@ class AttachIT {
     @ValueSource(strings = {"17", "25"})
     void attachMeasureDumpStopWithCallsInFlightThenReattach(String feature) throws Exception {
         // Computed while the CLI and the service work: the answer the calls in flight during stop must give.
-        CompletableFuture<String> inFlightDigest = CompletableFuture.supplyAsync(() -> digest(1024));
+        // Long calls (256 MiB each, around a second): one that began before the bridge stopped is then still
+        // running after the reset, which happens after the final outputs are written.
+        CompletableFuture<String> inFlightDigest = CompletableFuture.supplyAsync(() -> digest(IN_FLIGHT_BLOCKS));
         try (Service service = Service.start(dir, java(feature))) {
             String pid = Long.toString(service.pid);
             Cli list = cli("list");
@@ -102,6 +104,8 @@ class AttachIT {
             Cli status = cli(pid, "status");
             assertEquals(0, status.code, status.toString());
             assertTrue(status.out.contains("methods instrumented:"), status.toString());
+            assertTrue(status.out.contains("trivial methods not instrumented: "), status.toString());
+            assertTrue(status.out.contains("overhead budget: 1%, counting stopped in "), status.toString());
 
             // Stop while requests are inside handleHash. Three clients keep the handler busy back to back (it
             // spends nearly all of each request hashing) from before the stop until after it returned, so the
@@ -114,7 +118,7 @@ class AttachIT {
                 lanes.add(clients.submit(() -> {
                     List<String> bodies = new ArrayList<>();
                     do {
-                        bodies.add(service.get("/hash?n=1024"));
+                        bodies.add(service.get("/hash?n=" + IN_FLIGHT_BLOCKS));
                     } while (!stopReturned.get());
                     return bodies;
                 }));
@@ -123,6 +127,9 @@ class AttachIT {
             Cli stop = cli(pid, "stop");
             stopReturned.set(true);
             assertEquals(0, stop.code, stop.toString());
+            // Proof that calls were in flight during the reset (issue 14: nothing showed it): the agent counts
+            // the threads still inside a call that began before its bridge stopped, after the reset.
+            assertTrue(number(stop.out, "threads inside a measured call across the reset: (\\d+)") >= 1, stop.toString());
             for (Future<List<String>> lane : lanes) {
                 for (String body : lane.get(120, TimeUnit.SECONDS)) {
                     assertEquals(inFlightDigest.get(), body, "a call in flight during stop completes correctly");
@@ -300,6 +307,9 @@ class AttachIT {
     }
 
     /** What /hash?n=blocks must answer, computed the way the service documents it. */
+    /** Blocks of 64 KiB per request while stopping: long enough to span the stop's reset. */
+    private static final int IN_FLIGHT_BLOCKS = 4096;
+
     private static String digest(int blocks) {
         Random random = new Random(blocks);
         MessageDigest sha;

@@ -33,6 +33,11 @@ import java.util.regex.Pattern;
 public final class CallCost {
     static final String INCLUDE = "io.energy.bench.Instrumented*";
     static final double TARGET_RATIO = 0.5;
+    /**
+     * The targets are trivial methods, which the agent would not weave by default, and JMH calls them faster
+     * than the overhead budget allows: weave them and keep them woven, since their woven cost is what is measured.
+     */
+    static final String WOVEN = "weave.trivial=true,overhead=off";
     static final String[] BENCHMARKS = {"nanoTime", "timedSmall", "plainEmpty", "instrumentedEmpty", "plainSmall",
             "instrumentedSmall"};
 
@@ -102,7 +107,7 @@ public final class CallCost {
                     .measurementTime(TimeValue.seconds(a.number("time", 1)));
             if (agent != null) {
                 o = o.jvmArgsAppend("-javaagent:" + BenchArgs.path(agent) + "=include=" + INCLUDE + ",out="
-                        + BenchArgs.path(agentOut.resolve(b)) + ",top=0,log=quiet");
+                        + BenchArgs.path(agentOut.resolve(b)) + ",top=0,log=quiet," + WOVEN);
             }
             for (RunResult r : new Runner(o.build()).run()) {
                 byName.put(b, r.getPrimaryResult());

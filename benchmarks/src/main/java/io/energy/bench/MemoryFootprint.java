@@ -12,7 +12,7 @@ import java.util.List;
  * per call, so the footprint must not grow with {@code calls}, only with {@code paths}.
  *
  * <pre>
- * java [-javaagent:energy.jar=include=io.energy.bench.Instrumented*] -cp benchmarks.jar \
+ * java [-javaagent:energy.jar=include=io.energy.bench.Instrumented*,weave.trivial=true,overhead=off] -cp benchmarks.jar \
  *      io.energy.bench.MemoryFootprint calls=100000000 paths=8420 [settle=2500]
  * </pre>
  *

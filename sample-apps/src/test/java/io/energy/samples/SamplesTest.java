@@ -78,8 +78,25 @@ class SamplesTest {
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "forked sample did not finish: " + output);
+        // Read on a separate thread while this one waits a bounded time: reading to the end first would hang
+        // forever on a child that never closes its output (issue 14).
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            try (var in = process.getInputStream()) {
+                in.transferTo(buf);
+            } catch (java.io.IOException ignored) {
+                // killed: what was read is kept
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+        if (!ended) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        reader.join(10_000);
+        String output = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(ended, "forked sample did not finish: " + output);
         return new Forked(process.exitValue(), output);
     }
 }

@@ -26,7 +26,7 @@ public final class Workload {
                 System.out.println("not reached");
             }
             case "throw" -> {
-                System.out.println("result " + work(200));
+                System.out.println("result " + work(n > 0 ? (int) n : 200));
                 throw new IllegalStateException("the application's own failure");
             }
             case "daemon" -> {
@@ -94,6 +94,33 @@ public final class Workload {
                 System.out.println("churn " + n + " sum " + total);
             }
             case "soak" -> soak(n);
+            case "budget" -> {
+                // A hot method the overhead budget cannot afford, and a cold one called among its calls,
+                // before and after the hot one stops being counted.
+                long sum = 0;
+                for (long i = 0; i < n; i++) {
+                    sum += hot(i);
+                    if (i % 100_000 == 0) {
+                        sum += cold(i);
+                    }
+                }
+                System.out.println("budget " + n + " sum " + sum);
+            }
+            case "hot-serve" -> {
+                // Runs until killed: the hot method as fast as a loop can, for an agent attached meanwhile.
+                System.out.println("ready");
+                System.out.flush();
+                long sum = 0;
+                for (long i = 0; ; i++) {
+                    sum += hot(i);
+                    if (i % 100_000 == 0) {
+                        sum += cold(i);
+                        if (sum == 42) {
+                            System.out.println("unlikely");
+                        }
+                    }
+                }
+            }
             case "recurse" -> System.out.println("depth " + n + " sum " + recurse((int) n));
             case "paths" -> System.out.println("paths sum " + fan(0, (int) n));
             default -> throw new IllegalArgumentException("unknown mode " + mode);
@@ -152,6 +179,20 @@ public final class Workload {
 
     static long tiny(long i) {
         return i & 7;
+    }
+
+    /** Not trivial (it makes a call), and called as fast as a loop can: its counting costs more than 1%. */
+    static long hot(long i) {
+        return Long.rotateLeft(i, 5) ^ i;
+    }
+
+    /** Called once per 100 000 hot calls: stays counted, every call. */
+    static long cold(long i) {
+        long h = i;
+        for (int k = 0; k < 100; k++) {
+            h = h * 31 + k;
+        }
+        return h;
     }
 
     static long recurse(int depth) {

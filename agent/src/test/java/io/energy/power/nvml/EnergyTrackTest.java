@@ -137,4 +137,53 @@ class EnergyTrackTest {
         assertEquals(2, t.anomalies(), "negative and 1 MW are anomalies; NaN is just 'not read'");
         assertEquals(40 * J, t.value(), "the last good sample is held across the bad ones");
     }
+
+    @Test
+    void instantPowerUpToTheCeilingCountsAndAboveOrBelowZeroIsAnAnomaly() {
+        EnergyTrack t = new EnergyTrack(false, true);
+        t.update(0, EnergyTrack.MAX_PLAUSIBLE_WATTS, -1);
+        assertEquals(10_000 * J, t.update(1000 * MS, EnergyTrack.MAX_PLAUSIBLE_WATTS, -1), "exactly the ceiling");
+        assertEquals(0, t.anomalies());
+        t.update(2000 * MS, EnergyTrack.MAX_PLAUSIBLE_WATTS + 1, -1);
+        assertEquals(1, t.anomalies());
+        EnergyTrack z = new EnergyTrack(false, true);
+        z.update(0, 0.0, -1);
+        assertEquals(0, z.update(1000 * MS, 0.0, -1), "0 W is a reading, not an anomaly");
+        assertEquals(0, z.anomalies());
+        z.update(2000 * MS, -0.5, -1);
+        z.update(3000 * MS, Double.NaN, -1); // not read: no anomaly
+        assertEquals(1, z.anomalies());
+    }
+
+    @Test
+    void instantPowerIsIntegratedAsATrapezoidAndACallerGoingBackInTimeIsIgnored() {
+        EnergyTrack t = new EnergyTrack(false, true);
+        assertEquals(0, t.update(5000 * MS, 100, -1));
+        assertEquals(150 * J, t.update(6000 * MS, 200, -1), "(100 + 200) / 2 W over 1 s");
+        assertEquals(150 * J, t.update(5500 * MS, 900, -1), "earlier than the last read: ignored");
+        assertEquals(150 * J, t.update(6000 * MS, 200, -1), "the same instant adds nothing");
+        assertEquals(350 * J, t.update(7000 * MS, 200, -1), "and 200 W from there");
+        assertEquals(550 * J, t.update(8000 * MS, Double.NaN, -1), "a missed reading holds the last power");
+    }
+
+    @Test
+    void aCounterReadAtTheSameInstantAsItsAnchorIsOnlyPlausibleIfUnchanged() {
+        EnergyTrack t = new EnergyTrack(true, false);
+        t.update(0, 100, 1_000);
+        assertEquals(100 * J, t.update(1000 * MS, 100, 1_000 + 100_000), "100 J by the counter");
+        assertEquals(100 * J, t.update(1000 * MS, 100, 1_000 + 100_000), "same instant, same count: fine");
+        assertEquals(0, t.anomalies());
+        t.update(1000 * MS, 100, 1_000 + 100_001);
+        assertEquals(1, t.anomalies(), "same instant, a different count: implausible");
+    }
+
+    @Test
+    void aCounterStepAtExactlyTheCeilingIsEnergyAndAboveItIsAnAnomaly() {
+        EnergyTrack t = new EnergyTrack(true, false);
+        t.update(0, 100, 0);
+        assertEquals(10_000 * J, t.update(1000 * MS, 100, 10_000_000), "10 kJ in 1 s: exactly 10 kW");
+        assertEquals(0, t.anomalies());
+        t.update(2000 * MS, 100, 10_000_000 + 10_000_001);
+        assertEquals(1, t.anomalies());
+    }
 }

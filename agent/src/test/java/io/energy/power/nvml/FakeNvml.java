@@ -48,8 +48,15 @@ final class FakeNvml {
             Path tmp = Files.createTempFile(out.getParent(), "libnvidia-ml", ".so.tmp");
             Process p = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O1", "-Wall", "-o", tmp.toString(),
                     source.toString()).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            String output;
+            try {
+                output = io.energy.it.ForkedJvm.output(p, 120, "gcc");
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("gcc did not finish building the NVML stand-in: " + e.getMessage(), e);
+            }
+            if (p.exitValue() != 0) {
                 throw new IllegalStateException("gcc could not build the NVML stand-in from " + source + ":\n" + output);
             }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -39,8 +39,7 @@ class NvmlAgentIT {
         pb.environment().remove("CUDA_VISIBLE_DEVICES");
         pb.redirectErrorStream(true);
         Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run finished");
+        String output = io.energy.it.ForkedJvm.output(p, 120, "the run with the NVML stand-in");
         assertEquals(0, p.exitValue(), output);
         assertTrue(output.matches("(?s).*gpu:0 +measured, grain 100 ms, from NVML NVIDIA Stand-in H100.*"), output);
 

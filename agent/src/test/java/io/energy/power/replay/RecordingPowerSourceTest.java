@@ -129,6 +129,75 @@ class RecordingPowerSourceTest {
     }
 
     @Test
+    void aRecorderAnswersForItsSourceInEverythingButTheFile() throws IOException {
+        FakePowercap fake = new FakePowercap(tmp.resolve("powercap")).twoSockets();
+        RaplPowerSource rapl = RaplPowerSource.open(fake.root, log::add, true);
+        assertNotNull(rapl, log.toString());
+        Path target = tmp.resolve("rec.csv");
+        RecordingPowerSource rec = (RecordingPowerSource) RecordingPowerSource.wrap(rapl, target, log::add);
+        assertSame(rapl, rec.inner());
+        assertEquals(target, rec.target());
+        long[] j = new long[rec.domains().size()];
+        rec.read(T0, j);
+        fake.remove("intel-rapl:0"); // an anomaly inside the wrapped source
+        rec.read(T0 + 5 * MS, j);
+        assertTrue(rapl.anomalies() > 0);
+        assertEquals(rapl.anomalies(), rec.anomalies());
+        assertTrue(rapl.readCostNanos() > 0);
+        assertEquals(rapl.readCostNanos(), rec.readCostNanos());
+        for (int d = 0; d < j.length; d++) {
+            assertEquals(rapl.idleWatts(d), rec.idleWatts(d), 0.0);
+            assertEquals(rapl.processShare(d), rec.processShare(d), 0.0);
+        }
+        assertTrue(rec.describe().startsWith(rapl.describe()) && rec.describe().endsWith(
+                "every reading also goes to " + target.toAbsolutePath() + " (a replay trace)"), rec.describe());
+        rec.close();
+    }
+
+    @Test
+    void readingsReachTheFileAtTheLatestASecondAfterTheLastFlush() throws IOException {
+        FakePowercap fake = new FakePowercap(tmp.resolve("powercap")).zone("intel-rapl:0", "package-0", 1L << 40, 0);
+        RaplPowerSource rapl = RaplPowerSource.open(fake.root, log::add, true);
+        Path target = tmp.resolve("flush/rec.csv");
+        PowerSource rec = RecordingPowerSource.wrap(rapl, target, log::add);
+        Path partial = target.resolveSibling("rec.csv.partial");
+        long[] j = new long[1];
+        rec.read(T0, j);
+        rec.read(T0 + 999 * MS, j);
+        assertEquals(0, Files.size(partial), "buffered for less than a second");
+        rec.read(T0 + 1000 * MS, j);
+        assertTrue(Files.readString(partial).endsWith("\n1.000000000,0.000000000\n"), Files.readString(partial));
+        rec.close();
+        assertFalse(Files.exists(partial));
+        assertTrue(Files.readString(target).contains("\n0.999000000,0.000000000\n"));
+    }
+
+    @Test
+    void twoDomainsWithOneKeyAreNotRecordedAndSaySo() throws Exception {
+        Path a = tmp.resolve("a.csv");
+        Files.writeString(a, "time_s,package:0\n0,0\n1,1\n");
+        PowerSource twice = new io.energy.power.CompositePowerSource(List.of(
+                new ReplayPowerSource(ReplayTrace.read(a)), new ReplayPowerSource(ReplayTrace.read(a))));
+        assertSame(twice, RecordingPowerSource.wrap(twice, tmp.resolve("x.csv"), log::add));
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.get(0).contains("two domains are both package:0"), log.get(0));
+        assertFalse(Files.exists(tmp.resolve("x.csv.partial")));
+    }
+
+    @Test
+    void closingTheRecorderClosesItsSourceToo() throws IOException {
+        FakePowercap fake = new FakePowercap(tmp.resolve("powercap")).zone("intel-rapl:0", "package-0", 1L << 40, 0);
+        RaplPowerSource rapl = RaplPowerSource.open(fake.root, log::add, true);
+        Path innerTarget = tmp.resolve("inner.csv");
+        PowerSource inner = RecordingPowerSource.wrap(rapl, innerTarget, log::add);
+        PowerSource outer = RecordingPowerSource.wrap(inner, tmp.resolve("outer.csv"), log::add);
+        outer.read(T0, new long[1]);
+        outer.close();
+        assertTrue(Files.exists(innerTarget), "the inner recorder was closed and finished its file");
+        assertTrue(Files.exists(tmp.resolve("outer.csv")));
+    }
+
+    @Test
     void fixedNineDecimalsAreExact() {
         StringBuilder sb = new StringBuilder();
         RecordingPowerSource.fixed9(sb, 12_345_678_901L);

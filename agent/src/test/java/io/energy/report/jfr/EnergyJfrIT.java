@@ -132,7 +132,10 @@ class EnergyJfrIT {
     @Test
     void jfrRecordMakesTheAgentRecordItsOwnEventsIntoEnergyLiveJfr() throws Exception {
         List<Path> jdks = new ArrayList<>(List.of(javaHome()));
-        if (Files.isExecutable(JDK25.resolve("bin").resolve("java")) && !JDK25.equals(javaHome())) {
+        // JDK 25 is part of the supported matrix: missing, it is a failure, not a silent skip (issue 14).
+        assertTrue(Files.isExecutable(JDK25.resolve("bin").resolve("java")), "JDK 25 expected at " + JDK25
+                + " (the README's JDK matrix; install temurin-25-jdk)");
+        if (!JDK25.equals(javaHome())) {
             jdks.add(JDK25);
         }
         for (Path home : jdks) {

@@ -82,9 +82,7 @@ final class JfrTestSupport {
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         }
         Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(timeoutSeconds, TimeUnit.SECONDS), "timed out: " + cmd);
-        String text = new String(out, StandardCharsets.UTF_8);
+        String text = io.energy.it.ForkedJvm.output(p, timeoutSeconds, cmd);
         assertEquals(0, p.exitValue(), cmd + "\n" + text);
         return text;
     }

@@ -1,0 +1,42 @@
+package io.energy.bench;
+
+/**
+ * A woven small method in a hot loop, for the JIT's own inlining log: does the woven method still inline
+ * into its caller, and do the bridge's enter/exit inline into it?
+ *
+ * <pre>
+ * java -XX:+UnlockDiagnosticVMOptions -XX:+PrintInlining \
+ *      -javaagent:agent/target/energy.jar=include=io.energy.bench.InstrumentedInline,overhead=off \
+ *      -cp benchmarks/target/benchmarks.jar io.energy.bench.InlineCheck | grep -E 'InstrumentedInline|EnergyBridge'
+ * </pre>
+ */
+public final class InlineCheck {
+    private InlineCheck() {
+    }
+
+    public static void main(String[] args) {
+        long s = 0;
+        for (int r = 0; r < 300; r++) {
+            s += caller(r);
+        }
+        System.out.println("inline check " + s);
+    }
+
+    static long caller(int r) {
+        long s = 0;
+        for (int i = 0; i < 100_000; i++) {
+            s += InstrumentedInline.small(i + r);
+        }
+        return s;
+    }
+}
+
+/** Not trivial (it makes a call), so woven by default; small enough that C2 inlines it when plain. */
+final class InstrumentedInline {
+    private InstrumentedInline() {
+    }
+
+    static int small(int x) {
+        return Integer.rotateLeft(x, 5) ^ x;
+    }
+}
