@@ -75,7 +75,23 @@ class TruthSuiteIT {
      * scripts/accuracy.sh runs, so the published table and its exit status are the plain truth) fails them
      * like any other. Remove an entry when the agent is fixed.
      */
-    static final Map<String, String> KNOWN_FAILURES = Map.of();
+    static final Map<String, String> KNOWN_FAILURES = Map.of(
+            "a-blocked", "main b5cc465: compute over by 2.2-4.8 points in all four settings (include/estimated: 84.7% "
+                    + "true, 88.1% given); not diagnosed: the workload's clocks agree with async-profiler alone within "
+                    + "0.5 points, so the agent puts some of the process's other CPU on the sampled stacks",
+            "c-virtual", "main b5cc465: no options/estimated light 23.4% true, 25.8% given (2.5 points): ~250 samples "
+                    + "a run at the default 10 ms, 1 sigma ~2.7 points",
+            "d-bursts", "main b5cc465: under constant power burst 64.8% true, 79.0% given (include) and 73.7%/88.7% "
+                    + "(no options); pause off by 2.2-4.0 points: a process at 7% of a CPU gets ~45 samples a run",
+            "f-inlined", "main b5cc465: no options/estimated mix 64.9% true, 62.0% given (2.9 points), stepLoop 2.0: "
+                    + "10 ms sampling statistics (~220 samples); include passes since trivial methods are not woven",
+            "power", "main b5cc465: include: the overhead budget stops counting Phases.epochNanos at 1.1 s and from "
+                    + "then every sample of the main thread goes to (JVM): 173 J of 180 J, phaseA and phaseB 0 J "
+                    + "(true 114.8 J and 57.7 J); no options passes (within 1.8%)",
+            "bounds", "main b5cc465: median bound 4.61 points, median error 0.72 (6.4x, target 3x); truth inside 74 of "
+                    + "76 (97.4%) and widest bound 0.33 of its domain meet their targets: the binomial variance treats "
+                    + "the CPU-timer samples as independent draws, but one sample per 10 ms of a thread's CPU is "
+                    + "systematic and errs less");
     static final boolean STRICT = Boolean.getBoolean("truth.strict");
 
     static void failOrKnown(String key, String message) {
