@@ -13,13 +13,17 @@ import java.util.function.Consumer;
 /**
  * Plays a {@link ReplayTrace} back as if its counters were live: the trace's time 0 is the first read
  * (which the collector does as the agent starts), and every later read gets the trace's cumulative
- * energy at the same distance from it. Used for tests with known truths, for accuracy checks against an
+ * energy at the same distance from it. A trace with Unix epoch times ({@code epoch_s}) is played against
+ * the wall clock instead: the first read pairs {@code System.nanoTime()} with the wall clock once (to the
+ * microsecond), and every read gets the trace's energy at that wall-clock time, so a meter's log lines up
+ * with the run it measured, and a test can place power where its workload will run. Used for tests with known truths, for accuracy checks against an
  * external meter, and to attribute a recorded run again.
  */
 public final class ReplayPowerSource implements PowerSource {
     private final ReplayTrace trace;
     private final List<Domain> domains;
     private long startNanos = Long.MIN_VALUE;
+    private long startEpochNanos;
 
     public ReplayPowerSource(ReplayTrace trace) {
         this.trace = trace;
@@ -27,8 +31,9 @@ public final class ReplayPowerSource implements PowerSource {
         long grain = trace.grainNanos();
         for (ReplayTrace.Column c : trace.columns()) {
             d.add(new Domain(c.kind(), c.device(), c.estimated(), grain, String.format(Locale.ROOT,
-                    "replay of %s, column %s (%d rows over %.3f s%s)", trace.file(), c.key(), trace.rows(),
-                    trace.spanSeconds(), trace.rows() > 1 ? ", then the last rate" : ", then nothing")));
+                    "replay of %s, column %s (%d rows over %.3f s%s%s)", trace.file(), c.key(), trace.rows(),
+                    trace.spanSeconds(), trace.rows() > 1 ? ", then the last rate" : ", then nothing",
+                    trace.epoch() ? ", aligned by the wall clock" : "")));
         }
         this.domains = List.copyOf(d);
     }
@@ -88,8 +93,17 @@ public final class ReplayPowerSource implements PowerSource {
     public void read(long nowNanos, long[] cumulativeNanoJoules) {
         if (startNanos == Long.MIN_VALUE) {
             startNanos = nowNanos;
+            if (trace.epoch()) {
+                // The wall clock at nowNanos: Instant.now() read next to a nanoTime, moved back to nowNanos.
+                long before = System.nanoTime();
+                java.time.Instant wall = java.time.Instant.now();
+                startEpochNanos = wall.getEpochSecond() * 1_000_000_000L + wall.getNano() - (before - nowNanos);
+            }
         }
         long t = Math.max(0, nowNanos - startNanos);
+        if (trace.epoch()) {
+            t = startEpochNanos + t;
+        }
         for (int c = 0; c < domains.size(); c++) {
             cumulativeNanoJoules[c] = trace.energyAt(c, t);
         }

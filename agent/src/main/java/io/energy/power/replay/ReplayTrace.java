@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * Times are seconds since the trace start, strictly increasing; values are cumulative joules, never
- * decreasing. Any other line makes the whole file unusable: a trace read in part would replay wrong
+ * decreasing. A header that starts with {@code epoch_s} instead of {@code time_s} gives times as Unix epoch
+ * seconds (an external meter's log): such a trace is played against the wall clock, not from the agent's
+ * start (see {@link ReplayPowerSource}). Any other line makes the whole file unusable: a trace read in part would replay wrong
  * energies as if they were right, which is worse than the labelled estimate the agent falls back to.
  * Numbers are read as exact decimals into nanoseconds and nanojoules, so a trace written by
  * {@link RecordingPowerSource} replays to the nanojoule.
@@ -36,7 +38,8 @@ import java.util.regex.Pattern;
 public final class ReplayTrace {
     static final String FORM = "expected a header 'time_s,<domain>[:<device>],...' (domains: package, core, uncore, "
             + "dram, psys, gpu; e.g. time_s,package:0,dram:0,gpu:0), then rows 'seconds,joules,...' of seconds since "
-            + "the trace start and cumulative joules per column; '#' starts a comment line";
+            + "the trace start and cumulative joules per column (or a header starting epoch_s and rows of Unix epoch "
+            + "seconds); '#' starts a comment line";
     private static final Pattern COLUMN = Pattern.compile("(package|core|uncore|dram|psys|gpu)(?::(\\d{1,6}))?");
     private static final String ESTIMATED = "# estimated:";
 
@@ -51,12 +54,19 @@ public final class ReplayTrace {
     private final List<Column> columns;
     private final long[] times;
     private final long[][] values;
+    private final boolean epoch;
 
-    private ReplayTrace(Path file, List<Column> columns, long[] times, long[][] values) {
+    private ReplayTrace(Path file, List<Column> columns, long[] times, long[][] values, boolean epoch) {
         this.file = file;
         this.columns = columns;
         this.times = times;
         this.values = values;
+        this.epoch = epoch;
+    }
+
+    /** Whether the times are Unix epoch seconds (header {@code epoch_s}) rather than seconds since the start. */
+    public boolean epoch() {
+        return epoch;
     }
 
     public Path file() {
@@ -143,6 +153,7 @@ public final class ReplayTrace {
 
     static ReplayTrace parse(Path file, BufferedReader r) throws IOException, ReplayFormatException {
         List<Column> columns = null;
+        boolean epoch = false;
         Set<String> estimated = new LinkedHashSet<>();
         int estimatedLine = 0;
         List<long[]> rows = new ArrayList<>();
@@ -172,6 +183,7 @@ public final class ReplayTrace {
             String[] f = s.split(",", -1);
             if (columns == null) {
                 columns = header(file, no, f);
+                epoch = f[0].strip().equalsIgnoreCase("epoch_s");
                 continue;
             }
             if (f.length != columns.size() + 1) {
@@ -215,12 +227,12 @@ public final class ReplayTrace {
         for (int i = 0; i < t.length; i++) {
             t[i] = times.get(i);
         }
-        return new ReplayTrace(file, List.copyOf(cols), t, rows.toArray(new long[0][]));
+        return new ReplayTrace(file, List.copyOf(cols), t, rows.toArray(new long[0][]), epoch);
     }
 
     private static List<Column> header(Path file, int no, String[] f) throws ReplayFormatException {
-        if (!f[0].strip().equalsIgnoreCase("time_s")) {
-            throw bad(file, no, "is not a header: it should start with time_s");
+        if (!f[0].strip().equalsIgnoreCase("time_s") && !f[0].strip().equalsIgnoreCase("epoch_s")) {
+            throw bad(file, no, "is not a header: it should start with time_s (or epoch_s)");
         }
         if (f.length < 2) {
             throw bad(file, no, "names no domain column");

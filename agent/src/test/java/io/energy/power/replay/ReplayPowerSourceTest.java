@@ -56,6 +56,24 @@ class ReplayPowerSourceTest {
     }
 
     @Test
+    void anEpochTraceIsPlayedAgainstTheWallClockNotFromTheFirstRead() throws IOException {
+        // 10 W from 10 s before now to 10 s after: read now, the counter must already hold the 100 J of the
+        // ten seconds before (a time_s trace would start from 0 J at the first read).
+        java.time.Instant now = java.time.Instant.now();
+        long from = now.getEpochSecond() - 10;
+        ReplayPowerSource s = open("# an external meter's log\nepoch_s,package:0\n" + from + ".5,0\n" + (from + 20)
+                + ".5,200\n");
+        long t = System.nanoTime();
+        double expected = 10.0 * (now.getEpochSecond() + now.getNano() / 1e9 - (from + 0.5));
+        long first = read(s, t)[0];
+        assertEquals(expected, first / 1e9, 0.05, "the wall clock decides where playback starts");
+        assertEquals(10 * S + first, read(s, t + S)[0], 1_000, "then it runs on with nanoTime: 1 s at 10 W");
+        assertTrue(s.domains().get(0).origin().contains("aligned by the wall clock"), s.domains().get(0).origin());
+        ReplayPowerSource relative = open("time_s,package:0\n" + from + ".5,0\n" + (from + 20) + ".5,200\n");
+        assertEquals(0, read(relative, t)[0], "a time_s trace starts at its first row whatever its numbers");
+    }
+
+    @Test
     void twoRowsPlayAConstantPowerThatGoesOnAfterTheLastRow() throws IOException {
         ReplayPowerSource s = open("time_s,package:0\n0,0\n1,50\n");
         assertEquals(0, read(s, T0)[0], "playback starts at the first read");
