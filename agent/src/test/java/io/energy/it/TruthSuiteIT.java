@@ -366,7 +366,13 @@ class TruthSuiteIT {
             Row row = new Row(c.id(), modeLabel, e.getKey().substring(PKG.length()), truthShare, agentJ / processJ,
                     boundJ / processJ, widest, domainsTotalJ, m == null ? "no row" : "");
             ROWS.add(row);
-            if (row.error() > TARGET_POINTS / 100) {
+            // Strict (scripts/accuracy.sh, the published claim): every method within 2 share points. In the build
+            // (mvn verify) a run of 6 s at 10 ms holds a few hundred samples, whose own statistics move a share by
+            // ~2 points (1 sigma): there a method fails when it is off by more than 2 points AND outside its own
+            // reported bound, which still catches every gross error (SHA-256 at 49% for 28% was 20 points off
+            // against a 13-point bound) without failing CI on sampling noise. The table shows both.
+            boolean off = row.error() > TARGET_POINTS / 100 && (STRICT || row.error() > row.boundShare());
+            if (off) {
                 failures.add(String.format(Locale.ROOT, "%s: truth %.2f%%, agent %.2f%% (error %.2f points)%s",
                         row.method(), 100 * truthShare, 100 * row.agentShare(), 100 * row.error(),
                         m == null ? ", no row for it in the summary" : ""));
