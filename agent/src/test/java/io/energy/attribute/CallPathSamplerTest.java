@@ -119,7 +119,9 @@ class CallPathSamplerTest {
         PathNode outer = EnergyBridge.enter(A);
         tick(s, CallPathSampler.Activity.RUNNING, 3);
         EnergyLedger ledger = ledger();
-        assertEquals(3, s.closeInterval(ledger, new long[]{100}).get(0).samples()[0]);
+        IntervalInput.ThreadSlice firstSlice = s.closeInterval(ledger, new long[]{100}).get(0);
+        assertEquals(3, firstSlice.samples()[0]);
+        assertEquals(100, firstSlice.cpuNanos(), "first seen at 0 ns of CPU");
 
         // Nothing sampled since: no slice, but the CPU clock still moves on to this close's reading.
         assertTrue(s.closeInterval(ledger, new long[]{400}).isEmpty(), "no samples, no slice");
@@ -175,6 +177,18 @@ class CallPathSamplerTest {
                 "no start reading: nothing to subtract from");
         tick(s, CallPathSampler.Activity.RUNNING, 1);
         assertEquals(300, s.closeInterval(ledger, new long[]{5_300}).get(0).cpuNanos());
+        EnergyBridge.exit(outer);
+    }
+
+    @Test
+    void aCpuReadingOfZeroIsAReadingTheNextIntervalCountsFrom() {
+        CallPathSampler s = sampler(-1);
+        PathNode outer = EnergyBridge.enter(A);
+        EnergyLedger ledger = ledger();
+        tick(s, CallPathSampler.Activity.RUNNING, 1);
+        assertEquals(0, s.closeInterval(ledger, new long[]{0}).get(0).cpuNanos());
+        tick(s, CallPathSampler.Activity.RUNNING, 1);
+        assertEquals(40, s.closeInterval(ledger, new long[]{40}).get(0).cpuNanos());
         EnergyBridge.exit(outer);
     }
 

@@ -281,4 +281,124 @@ class LedgerBookkeepingTest {
         assertEquals(2 + 3 + 4, t.totalSamples(), "only the used entries");
         assertEquals(5 + 6 + 7, t.totalWallSamples());
     }
+
+    @Test
+    void theIdleShareGrowsWithTheIntervalsLength() {
+        EnergyLedger l = ledger(10, false);
+        // 2 s at 10 W idle: 20 J of the 50 J is static.
+        l.apply(new IntervalInput(0, 2 * S, new long[]{50 * J}, 0, 1, 0, new double[]{Double.NaN}, 10 * MS,
+                List.of()));
+        assertEquals(20 * J, l.bucketNode(LedgerNode.STATIC_IDLE).selfNanoJoules[0]);
+        assertEquals(30 * J, l.bucketNode(LedgerNode.OTHER_PROCESSES).selfNanoJoules[0]);
+    }
+
+    @Test
+    void aRunThatStartsAtTimeZeroMeasuresItsDurationFromZero() {
+        EnergyLedger l = ledger(Double.NaN, false);
+        l.apply(new IntervalInput(0, S, new long[]{J}, 0, 1, 0, new double[]{Double.NaN}, 10 * MS, List.of()));
+        assertEquals(S, l.durationNanos());
+        l.apply(new IntervalInput(S, 3 * S, new long[]{J}, 0, 1, 0, new double[]{Double.NaN}, 10 * MS, List.of()));
+        assertEquals(3 * S, l.durationNanos());
+        assertFalse(l.machineCpuUnknown(), "the machine's CPU was known in both");
+    }
+
+    @Test
+    void cpuEnergyOfAThreadNeverSeenRunningFollowsWhereItWas() {
+        EnergyLedger l = ledger(Double.NaN, false);
+        LedgerNode a = l.child(l.root(), A);
+        LedgerNode b = l.child(l.root(), B);
+        // 4 J, all the thread's; no running sample: 1 wall sample at its root, 1 in A, 2 in B.
+        l.apply(new IntervalInput(0, S, new long[]{4 * J}, 60 * MS, 60 * MS, 0, new double[]{Double.NaN}, 20 * MS,
+                List.of(slice(60 * MS, 0, 1, new LedgerNode[]{a, b}, new int[]{0, 0}, new int[]{1, 2}))));
+        assertEquals(J, a.selfNanoJoules[0]);
+        assertEquals(2 * J, b.selfNanoJoules[0]);
+        assertEquals(J, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
+    }
+
+    @Test
+    void gpuEnergyGoesToThePathsInScopeByWallSamplesWithTheirVariance() {
+        int outside = 9;
+        EnergyLedger l = new EnergyLedger(List.of(new Domain(Domain.GPU, 0, false, 0, "test")),
+                new EnergyLedger.Options(false, false, new double[]{Double.NaN}, 1000, id -> id != outside));
+        LedgerNode a = l.child(l.root(), A);
+        LedgerNode b = l.child(l.root(), B);
+        LedgerNode o = l.child(l.root(), outside);
+        // 8 J, all this process's: wall samples A 1, B 3, and 4 outside the scope: A 2 J, B 6 J.
+        l.apply(new IntervalInput(0, S, new long[]{8 * J}, 1, 1, 0, new double[]{1.0}, 10 * MS,
+                List.of(slice(0, 0, 0, new LedgerNode[]{a, b, o}, new int[]{0, 0, 0}, new int[]{1, 3, 4}))));
+        assertEquals(2 * J, a.selfNanoJoules[0]);
+        assertEquals(6 * J, b.selfNanoJoules[0]);
+        assertEquals(0, o.selfNanoJoules[0], "the root above it is no method: not in scope");
+        // 2 J a sample over the 4 in scope; A has 1 (p = 1/4): (2 J)² × (3/4 + 1); the grain is 0.
+        double perSample = 2.0 * J;
+        assertEquals(perSample * perSample * 1.75, a.selfVariance[0], 1e-6 * perSample * perSample);
+        assertEquals(B, l.timeline().points().get(0).topMethodId());
+    }
+
+    @Test
+    void stackSamplesWithoutEnergyWaitingStillCountTheirCpuTime() {
+        EnergyLedger l = ledger(Double.NaN, true);
+        LedgerNode a = l.child(l.root(), A);
+        StackSamples s = new StackSamples(10 * MS);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{A}), 3);
+        l.apply(new IntervalInput(0, S, new long[]{0}, S, S, 0, new double[]{Double.NaN}, 20 * MS, List.of(), s));
+        assertEquals(3, a.samples);
+        assertEquals(30 * MS, a.cpuNanos);
+        assertEquals(3, l.stackSamples());
+        l.apply(new IntervalInput(S, 2 * S, new long[]{0}, S, S, 0, new double[]{Double.NaN}, 20 * MS, List.of(),
+                null));
+        assertEquals(3, l.stackSamples(), "no harvest, nothing to count");
+    }
+
+    @Test
+    void theWaitForStacksFromTimeZeroStartsAtZero() {
+        EnergyLedger l = ledger(Double.NaN, true);
+        long e = J;
+        l.apply(new IntervalInput(0, 5 * S, new long[]{e}, S, S, 0, new double[]{Double.NaN}, 20 * MS, List.of(),
+                null));
+        l.apply(new IntervalInput(5 * S, 10 * S, new long[]{e}, S, S, 0, new double[]{Double.NaN}, 20 * MS,
+                List.of(), null));
+        assertEquals(2 * e, l.pendingNanoJoules(0), "10 s since 0: still waiting");
+        l.apply(new IntervalInput(10 * S, 10 * S + 1, new long[]{e}, S, S, 0, new double[]{Double.NaN}, 20 * MS,
+                List.of(), null));
+        assertEquals(0, l.pendingNanoJoules(0), "past 10 s since 0: given up");
+        assertEquals(3 * e, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
+    }
+
+    @Test
+    void stackEnergyOnAPathAndOnAJvmBucketCarriesTheSamplingVariance() {
+        EnergyLedger l = ledger(Double.NaN, true);
+        LedgerNode a = l.child(l.root(), A);
+        StackSamples s = new StackSamples(10 * MS);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{A}), 3);
+        s.add(new Stack(ThreadKind.GC, new int[0]), 1);
+        // 1 s, 4 J, all the process's (4 W; the 1 ms grain at a 4 W step: 0.004 J), 3 samples in A, 1 in GC.
+        l.apply(new IntervalInput(0, S, new long[]{4 * J}, S, S, 0, new double[]{Double.NaN}, 20 * MS, List.of(), s));
+        assertEquals(3 * J, a.selfNanoJoules[0]);
+        LedgerNode gc = l.bucketNode(LedgerNode.GC);
+        assertEquals(J, gc.selfNanoJoules[0]);
+        // 1 J a sample. A: p = 3/4, grain 0.004 J × 3/4; GC: p = 1/4, grain 0.004 J × 1/4.
+        double gA = 0.003 * 1e9 * 2 * Math.sqrt(0.75 * 0.25);
+        double gGc = 0.001 * 1e9 * 2 * Math.sqrt(0.25 * 0.75);
+        double vA = 1e18 * (3 * 0.25 + 1) + gA * gA;
+        double vGc = 1e18 * (1 * 0.75 + 1) + gGc * gGc;
+        assertEquals(vA, a.selfVariance[0], 1e-9 * vA);
+        assertEquals(vGc, gc.selfVariance[0], 1e-9 * vGc);
+        assertEquals(A, l.timeline().points().get(0).topMethodId(), "a method, never a bucket, is the top");
+    }
+
+    @Test
+    void aSampledStackCachesItsPathButNotTheOverflowBucket() {
+        EnergyLedger l = new EnergyLedger(List.of(new Domain(Domain.PACKAGE, 0, false, MS, "test")),
+                new EnergyLedger.Options(false, false, new double[]{Double.NaN}, 1, id -> false, true));
+        Stack kept = new Stack(ThreadKind.JAVA, new int[]{A});
+        Stack over = new Stack(ThreadKind.JAVA, new int[]{B});
+        StackSamples s = new StackSamples(10 * MS);
+        s.add(kept, 1);
+        s.add(over, 1);
+        l.apply(new IntervalInput(0, S, new long[]{2 * J}, S, S, 0, new double[]{Double.NaN}, 20 * MS, List.of(), s));
+        assertSame(l.child(l.root(), A), kept.ledgerLeaf);
+        assertNull(over.ledgerLeaf, "one path allowed: B went to (other paths), not pinned there");
+        assertEquals(J, l.bucketNode(LedgerNode.OTHER_PATHS).selfNanoJoules[0]);
+    }
 }

@@ -37,4 +37,16 @@ class SplitRoundingTest {
     void onlyTheFirstCountWeightsAreUsed() {
         assertArrayEquals(new long[]{3, 1}, Split.proportional(4, new long[]{3, 1, 1000}, 2));
     }
+
+    @Test
+    void theFirstOfEqualPartsGivesBackTheUnitTooMany() {
+        assertArrayEquals(new long[]{E16 / 2 + 1, E16 / 2 + 2}, Split.proportional(E16 + 3, new long[]{1, 1}));
+    }
+
+    @Test
+    void twoUnitsTooManyAreTakenBackOneFromEachEqualPart() {
+        // 18014398509481990 (above 2^54, where doubles step by 4) halves to 9007199254740996 twice: 2 over.
+        long t = 18_014_398_509_481_990L;
+        assertArrayEquals(new long[]{t / 2, t / 2}, Split.proportional(t, new long[]{1, 1}));
+    }
 }
