@@ -148,6 +148,7 @@ class LedgerBookkeepingTest {
         assertEquals(11 * J, l.bucketNode(LedgerNode.OTHER_PROCESSES).selfNanoJoules[0]);
         assertEquals(7 * J, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0],
                 "the process busy, the machine said 0: all of it to the process, no thread to give it to");
+        assertFalse(l.machineCpuUnknown(), "a machine that was idle reported its CPU time: 0 is known");
     }
 
     @Test
