@@ -519,7 +519,9 @@ class TruthSuiteIT {
             PowerRow row = new PowerRow(label, modeLabel, e.getKey().substring(PKG.length()), e.getValue()[0],
                     e.getValue()[1], agentJ, b == null ? 0 : b.asDouble(), asserted);
             POWER_ROWS.add(row);
-            if (row.relError() > 0.02) {
+            // As for shares: strict runs hold every method to 2%; the build fails a method more than 2% off that
+            // is also outside its own reported bound (a few hundred samples per phase move it by ~2% alone).
+            if (row.relError() > 0.02 && (STRICT || Math.abs(row.agentJ() - row.truthJ()) > row.boundJ())) {
                 failures.add(String.format(Locale.ROOT, "%s: truth %.3f J, agent %.3f J (%.2f%% off)", row.method(),
                         row.truthJ(), row.agentJ(), 100 * row.relError()));
             }
