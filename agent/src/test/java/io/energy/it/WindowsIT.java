@@ -29,12 +29,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WindowsIT {
     static final double WATTS_PER_CPU = 10.0;
     static final Pattern LINE = Pattern.compile("window (\\S+) available=(\\S+) J=(\\S+) bound=(\\S+) cpu=(\\d+) "
-            + "estimated=(\\S+) top=(\\S*) reason=(.*)");
+            + "pcpu=(-?\\d+) estimated=(\\S+) top=(\\S*) reason=(.*)");
     static Path dir;
     static ForkedJvm.Result run;
     static Map<String, String[]> windows = new HashMap<>();
 
-    record W(double joules, double bound, double truth, String top) {
+    /**
+     * @param truth        10 W × the work's own thread CPU time
+     * @param processTruth 10 W × the whole process's CPU time over the window, from the OS (NaN if not measured):
+     *                     the JIT, GC and agent threads are the process's too, and a window measures the process
+     */
+    record W(double joules, double bound, double truth, String top, double processTruth) {
     }
 
     @BeforeAll
@@ -49,8 +54,8 @@ class WindowsIT {
         for (String line : run.stdout().split("\n")) {
             Matcher m = LINE.matcher(line.trim());
             if (m.matches()) {
-                windows.put(m.group(1), new String[] {m.group(2), m.group(3), m.group(4), m.group(5), m.group(6),
-                        m.group(7), m.group(8)});
+                windows.put(m.group(1), new String[] {m.group(2), m.group(3), m.group(4), m.group(5), m.group(7),
+                        m.group(8), m.group(9), m.group(6)});
             }
         }
     }
@@ -60,8 +65,9 @@ class WindowsIT {
         assertTrue(f != null, "no reading for " + label + " in\n" + run.stdout() + "\n" + run.stderr());
         assertEquals("true", f[0], label + " not available: " + f[6]);
         assertEquals("true", f[4], label + " must say it is estimated");
+        long pcpu = Long.parseLong(f[7]);
         return new W(Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                WATTS_PER_CPU * Long.parseLong(f[3]) / 1e9, f[5]);
+                WATTS_PER_CPU * Long.parseLong(f[3]) / 1e9, f[5], pcpu < 0 ? Double.NaN : WATTS_PER_CPU * pcpu / 1e9);
     }
 
     /**
@@ -69,9 +75,12 @@ class WindowsIT {
      */
     static void assertNear(String label, W w) {
         double slack = w.bound() + 0.10 * w.truth() + 0.05;
-        assertTrue(Math.abs(w.joules() - w.truth()) <= slack, String.format(
-                "%s: window says %.3f J ±%.3f, the model's inputs say %.3f J (10 W × work CPU)", label, w.joules(),
-                w.bound(), w.truth()));
+        // Below: never less than the work's own CPU. Above: the work's CPU, or — where measured — the whole
+        // process's CPU over the window (a C2 compile of the work right after warm-up runs on the other core).
+        double upper = Double.isNaN(w.processTruth()) ? w.truth() : Math.max(w.truth(), w.processTruth());
+        assertTrue(w.joules() >= w.truth() - slack && w.joules() <= upper + slack, String.format(
+                "%s: window says %.3f J ±%.3f, the model's inputs say %.3f J (10 W × work CPU), %.3f J (10 W × process "
+                        + "CPU)", label, w.joules(), w.bound(), w.truth(), w.processTruth()));
     }
 
     @Test

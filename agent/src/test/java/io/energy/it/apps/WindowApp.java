@@ -116,19 +116,31 @@ public final class WindowApp {
 
     static void measured(String label, long ms) {
         long c0 = THREADS.getCurrentThreadCpuTime();
+        long p0 = processCpu();
         EnergyWindow w = Energy.begin(label);
         spin(ms);
         EnergyReading r = w.end();
-        print(label, r, THREADS.getCurrentThreadCpuTime() - c0);
+        print(label, r, THREADS.getCurrentThreadCpuTime() - c0, processCpu() - p0);
     }
 
-    static synchronized void print(String label, EnergyReading r, long truthCpu) {
+    /** The whole process's CPU time from the OS (the JIT, GC and the agent's threads included), or -1. */
+    static long processCpu() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : -1;
+    }
+
+    static void print(String label, EnergyReading r, long truthCpu) {
+        print(label, r, truthCpu, -1);
+    }
+
+    static synchronized void print(String label, EnergyReading r, long truthCpu, long processCpu) {
         StringBuilder top = new StringBuilder();
         for (EnergyReading.Method m : r.topMethods()) {
             top.append(top.length() == 0 ? "" : ";").append(m.name());
         }
-        System.out.println(String.format(Locale.ROOT, "window %s available=%s J=%.9f bound=%.9f cpu=%d estimated=%s top=%s reason=%s",
-                label, r.available(), r.joules(), r.bound(), truthCpu, r.estimated(), top, r.reason()));
+        System.out.println(String.format(Locale.ROOT,
+                "window %s available=%s J=%.9f bound=%.9f cpu=%d pcpu=%d estimated=%s top=%s reason=%s",
+                label, r.available(), r.joules(), r.bound(), truthCpu, processCpu, r.estimated(), top, r.reason()));
     }
 
     /** Busy work for {@code ms} of this thread's CPU time (not wall time: the machine is shared). */
