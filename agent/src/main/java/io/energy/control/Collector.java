@@ -167,30 +167,9 @@ final class Collector implements Runnable {
         long proc = stat.processCpuNanos();
         long machine = stat.machineBusyNanos();
         long agentCpu = session.agentCpuNanos();
-        List<ThreadContext> contexts = sampler.contexts();
-        // Only live threads are asked for their CPU time: looking up a thread by id is not free, and a
-        // service with thread churn can have thousands of ended ones waiting to be forgotten. With a stack
-        // sampler no thread is asked: CPU energy follows the samples.
-        long[] cpu = new long[contexts.size()];
-        int live = 0;
-        for (ThreadContext c : contexts) {
-            if (stacks == null && !CallPathSampler.ended(c)) {
-                live++;
-            }
-        }
-        long[] ids = new long[live];
-        int[] at = new int[live];
-        for (int i = 0, k = 0; i < cpu.length; i++) {
-            cpu[i] = -1;
-            if (stacks == null && !CallPathSampler.ended(contexts.get(i))) {
-                ids[k] = contexts.get(i).threadId;
-                at[k++] = i;
-            }
-        }
-        long[] read = live == 0 ? new long[0] : threads.getThreadCpuTime(ids);
-        for (int k = 0; k < live; k++) {
-            cpu[at[k]] = read[k];
-        }
+        // With a stack sampler no thread is asked for its CPU time: CPU energy follows the samples (an empty
+        // array reads as "unknown" for every thread).
+        long[] cpu = stacks == null ? threadCpuTimes(sampler.contexts()) : new long[0];
         double[] share = new double[delta.length];
         for (int i = 0; i < share.length; i++) {
             share[i] = source.processShare(i);
@@ -208,6 +187,35 @@ final class Collector implements Runnable {
         intervalStart = now;
         intervalTicks = 0;
         session.intervalClosed(in);
+    }
+
+    /**
+     * Each context's thread CPU time now, index-aligned, -1 for ended threads. Only live threads are asked:
+     * looking up a thread by id is not free, and a service with thread churn can have thousands of ended ones
+     * waiting to be forgotten.
+     */
+    private long[] threadCpuTimes(List<ThreadContext> contexts) {
+        long[] cpu = new long[contexts.size()];
+        int live = 0;
+        for (ThreadContext c : contexts) {
+            if (!CallPathSampler.ended(c)) {
+                live++;
+            }
+        }
+        long[] ids = new long[live];
+        int[] at = new int[live];
+        for (int i = 0, k = 0; i < cpu.length; i++) {
+            cpu[i] = -1;
+            if (!CallPathSampler.ended(contexts.get(i))) {
+                ids[k] = contexts.get(i).threadId;
+                at[k++] = i;
+            }
+        }
+        long[] read = live == 0 ? new long[0] : threads.getThreadCpuTime(ids);
+        for (int k = 0; k < live; k++) {
+            cpu[at[k]] = read[k];
+        }
+        return cpu;
     }
 
     private io.energy.sampling.StackSamples harvest(long now, boolean last) {

@@ -54,6 +54,8 @@ public final class EnergySession {
     private Collector collector;
     private io.energy.sampling.StackSampler stacks;
     private String samplerLabel = "call-paths";
+    /** The instrumented-path sampler's period, chosen once in start(). */
+    private long pathPeriodNanos;
     private LiveEvents live = LiveEvents.NONE;
     private ExecutorService writer;
     private volatile long writerThreadId = -1;
@@ -126,8 +128,8 @@ public final class EnergySession {
         }
         // With a stack sampler the collector's own tick only follows instrumented threads (wall time, GPU
         // windows, long calls); with nothing instrumented it wakes once an interval, not every few ms.
-        long periodNanos = stacks != null && config.include().isEmpty() ? config.interval().toNanos()
-                : config.samplePeriodFor(fineCounter).toNanos();
+        pathPeriodNanos = config.samplePeriodFor(fineCounter).toNanos();
+        long periodNanos = stacks != null && config.include().isEmpty() ? config.interval().toNanos() : pathPeriodNanos;
         AgentLog.debug("sampling call paths every " + periodNanos / 1000 + " us"
                 + (config.samplePeriod().isZero() ? " (sample.period=auto)" : ""));
         live = LiveEventsFactory.create(config, periodNanos, AgentLog::problem);
@@ -329,17 +331,10 @@ public final class EnergySession {
         return s == null ? "call-paths" : s.name();
     }
 
-    /** The sampling period in use (the same choice start() makes from the source's domains). */
+    /** The sampling period in use: the stack sampler's, or the path sampler's chosen in start(). */
     public double samplePeriodSeconds() {
         io.energy.sampling.StackSampler s = stacks;
-        if (s != null) {
-            return s.periodNanos() / 1e9;
-        }
-        boolean fineCounter = false;
-        for (Domain dom : source.domains()) {
-            fineCounter |= !dom.estimated() && dom.grainNanos() <= 2_000_000L;
-        }
-        return config.samplePeriodFor(fineCounter).toNanos() / 1e9;
+        return (s != null ? s.periodNanos() : pathPeriodNanos) / 1e9;
     }
 
     /** Writes every output file to {@code dir}; problems are reported once and the data stays in memory. */
