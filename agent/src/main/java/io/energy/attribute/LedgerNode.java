@@ -33,6 +33,14 @@ public final class LedgerNode {
     public final long[] selfNanoJoules;
     /** Variance of {@link #selfNanoJoules}, per domain, in nJ². */
     public final double[] selfVariance;
+    /**
+     * Variance of this path's inclusive energy (itself and its callees), per domain, in nJ², kept by the
+     * ledger with a stack sampler: there a callee's share and its caller's come from the same samples, so the
+     * caller's bound is found from the samples that passed through it, not from its callees' bounds added
+     * up (callees that take turns on one thread are anti-correlated, and their sum is far steadier than
+     * each of them).
+     */
+    public final double[] inclusiveVariance;
     public long calls;
     public long samples;
     public long wallNanos;
@@ -45,6 +53,7 @@ public final class LedgerNode {
         this.parent = parent;
         this.selfNanoJoules = new long[domains];
         this.selfVariance = new double[domains];
+        this.inclusiveVariance = new double[domains];
     }
 
     public Collection<LedgerNode> children() {

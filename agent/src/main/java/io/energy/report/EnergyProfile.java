@@ -89,7 +89,15 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
      */
     public record Node(String name, String className, String methodName, String descriptor, Kind kind, long calls,
                        long wallNanos, long cpuNanos, long[] selfNanoJoules, double[] selfBoundJoules,
-                       List<Node> children, boolean[] inTotal) {
+                       List<Node> children, boolean[] inTotal, double[] inclusiveBoundJoules) {
+
+        /** A node whose inclusive bound is its subtree's self bounds in quadrature. */
+        public Node(String name, String className, String methodName, String descriptor, Kind kind, long calls,
+                    long wallNanos, long cpuNanos, long[] selfNanoJoules, double[] selfBoundJoules,
+                    List<Node> children, boolean[] inTotal) {
+            this(name, className, methodName, descriptor, kind, calls, wallNanos, cpuNanos, selfNanoJoules,
+                    selfBoundJoules, children, inTotal, null);
+        }
 
         /** Self energy over the domains that add up (see {@link DomainTotal#inTotal()}). */
         public long selfTotal() {
@@ -111,11 +119,15 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
         }
 
         /**
-         * Variance (J²) of the inclusive energy: the self bounds of the subtree in quadrature. A sampled
-         * share's errors are close to independent between paths, and the split conserves energy, so this
-         * slightly overstates a large subtree's bound rather than understating it.
+         * Variance (J²) of the inclusive energy. With a stack sampler the ledger found it from the samples
+         * that passed through this path ({@code inclusiveBoundJoules}). Otherwise: the self bounds of the
+         * subtree in quadrature, which overstates a subtree's bound where its paths take turns on one thread
+         * (their errors are anti-correlated), rather than understating it.
          */
         public double inclusiveVariance(int domain) {
+            if (inclusiveBoundJoules != null) {
+                return (inclusiveBoundJoules[domain] / 2) * (inclusiveBoundJoules[domain] / 2);
+            }
             double v = (selfBoundJoules[domain] / 2) * (selfBoundJoules[domain] / 2);
             for (Node c : children) {
                 v += c.inclusiveVariance(domain);

@@ -132,8 +132,15 @@ public final class ProfileBuilder {
                 self[d] += ledger.pendingNanoJoules(d);
             }
         }
+        double[] inclusiveBound = null;
+        if (ledger.options().stacks() && n.methodId != LedgerNode.ROOT) {
+            inclusiveBound = new double[nd];
+            for (int d = 0; d < nd; d++) {
+                inclusiveBound[d] = 2 * Math.sqrt(n.inclusiveVariance[d]) / 1e9;
+            }
+        }
         return new EnergyProfile.Node(name, cls, method, desc, kind, n.calls, n.wallNanos, n.cpuNanos,
-                self, bound, List.copyOf(kids), inTotal);
+                self, bound, List.copyOf(kids), inTotal, inclusiveBound);
     }
 
     private static boolean isZero(long[] v) {

@@ -68,7 +68,8 @@ public final class AsyncProfilerSampler implements StackSampler {
         this.event = event;
         this.maxStacks = maxStacks;
         // jstackdepth: deeper frames are not kept by the ledger either; a bound keeps the profiler's walk cheap.
-        this.startCommand = "start,event=" + event + ",interval=" + periodNanos + ",jstackdepth="
+        // threads: each stack is prefixed with its thread, so the ledger knows which samples share one clock.
+        this.startCommand = "start,event=" + event + ",interval=" + periodNanos + ",threads,jstackdepth="
                 + Math.max(64, maxDepth + 64);
         this.threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     }
@@ -235,7 +236,9 @@ public final class AsyncProfilerSampler implements StackSampler {
             return null;
         }
         long cpu0 = threads.getCurrentThreadCpuTime();
-        StackSamples out = new StackSamples(periodNanos);
+        // cpu (perf_events task-clock, or its per-thread CPU timer fallback) and ctimer tick on each thread's
+        // own CPU clock; itimer is one timer for the process, whose signal lands on whichever thread runs.
+        StackSamples out = new StackSamples(periodNanos, !event.equals("itimer"));
         try {
             diff.collect(profiler.dumpCollapsed(Counter.SAMPLES), out);
             if (diff.size() > maxStacks || nowNanos - startedAt > ROTATE_NANOS) {

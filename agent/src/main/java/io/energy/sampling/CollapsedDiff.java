@@ -36,7 +36,7 @@ final class CollapsedDiff {
             if (space > from) {
                 long count = parseCount(collapsed, space + 1, end);
                 if (count >= 0) {
-                    now.computeIfAbsent(collapsed.substring(from, space), k -> new long[1])[0] += count;
+                    now.computeIfAbsent(key(collapsed.substring(from, space)), k -> new long[1])[0] += count;
                 }
             }
             from = end + 1;
@@ -49,15 +49,70 @@ final class CollapsedDiff {
             Long before = seen.get(key);
             long delta = count - (before == null ? 0 : before);
             if (delta > 0) {
-                Stack s = parsed.get(key);
+                int sep = key.indexOf(THREAD_SEPARATOR);
+                long tid = sep < 0 ? StackSamples.NO_THREAD : Long.parseLong(key.substring(0, sep));
+                String frames = sep < 0 ? key : key.substring(sep + 1);
+                Stack s = parsed.get(frames);
                 if (s == null) {
-                    s = classifier.classify(key);
-                    parsed.put(key, s);
+                    s = classifier.classify(frames);
+                    parsed.put(frames, s);
                 }
-                out.add(s, delta);
+                out.add(s, delta, tid);
             }
         }
         seen = next;
+    }
+
+    /** Between a thread's id and its frames in the keys of {@link #seen}; never in a frame's text. */
+    private static final char THREAD_SEPARATOR = '\u0001';
+
+    /**
+     * The key a line's count is kept under. With async-profiler's {@code threads} option a line starts with
+     * its thread, {@code [name tid=123];frames}: the thread is kept (it tells the ledger which samples share
+     * a clock) by its id alone, because async-profiler prints a thread's name as it is at the time of the
+     * dump — a main thread is renamed {@code DestroyJavaVM} when main returns, and keyed by name all of its
+     * counts would be new at the next dump and taken twice. The stack is classified without the thread, once
+     * for every thread that runs it.
+     */
+    static String key(String line) {
+        int cut = threadFrameEnd(line);
+        if (cut < 0) {
+            return line;
+        }
+        return threadId(line, cut) + String.valueOf(THREAD_SEPARATOR) + line.substring(Math.min(line.length(), cut + 2));
+    }
+
+    /**
+     * Where a leading thread frame {@code [name tid=N]} ends (the index of its {@code ]}), or -1. The name
+     * may hold any character, so the frame is found by its end: the first {@code " tid=<digits>]"}.
+     */
+    static int threadFrameEnd(String line) {
+        if (line.isEmpty() || line.charAt(0) != '[') {
+            return -1;
+        }
+        int at = line.indexOf(TID);
+        while (at > 0) {
+            int i = at + TID.length();
+            int digits = i;
+            while (i < line.length() && line.charAt(i) >= '0' && line.charAt(i) <= '9') {
+                i++;
+            }
+            if (i > digits && i < line.length() && line.charAt(i) == ']'
+                    && (i + 1 == line.length() || line.charAt(i + 1) == ';')) {
+                return i;
+            }
+            at = line.indexOf(TID, at + 1);
+        }
+        return -1;
+    }
+
+    private static final String TID = " tid=";
+
+    /** The N of a thread frame that ends at {@code end} (see {@link #threadFrameEnd}). */
+    static long threadId(String line, int end) {
+        int from = line.lastIndexOf(TID, end) + TID.length();
+        long n = parseCount(line, from, end);
+        return n < 0 ? StackSamples.NO_THREAD : n;
     }
 
     /** Distinct stacks in the last dump. */

@@ -93,7 +93,18 @@ public final class JfrCpuTimeSampler implements StackSampler {
             }
             key.append(f.getMethod().getType().getName()).append('.').append(f.getMethod().getName());
         }
-        String k = key.toString();
+        // The sampled thread goes in front of the stack (digits and a '#', which no class name starts with):
+        // samples of one thread share its CPU clock, which the ledger's bounds use.
+        long tid = StackSamples.NO_THREAD;
+        try {
+            jdk.jfr.consumer.RecordedThread t = e.getThread("sampledThread");
+            if (t != null) {
+                tid = t.getJavaThreadId();
+            }
+        } catch (RuntimeException ignored) {
+            // An event without the field: the sample still counts, with no thread.
+        }
+        String k = (tid < 0 ? "" : Long.toString(tid)) + '#' + key;
         synchronized (this) {
             arrived.computeIfAbsent(k, x -> new long[1])[0]++;
         }
@@ -131,11 +142,15 @@ public final class JfrCpuTimeSampler implements StackSampler {
             batch = arrived;
             arrived = new HashMap<>();
         }
-        StackSamples out = new StackSamples(periodNanos);
+        // JFR's CPU-time sampler arms one CPU-time timer per thread: each thread ticks on its own clock.
+        StackSamples out = new StackSamples(periodNanos, true);
         for (Map.Entry<String, long[]> e : batch.entrySet()) {
-            Stack s = parsed.computeIfAbsent(e.getKey(), k -> k.isEmpty()
+            String key = e.getKey();
+            int hash = key.indexOf('#');
+            long tid = hash > 0 ? Long.parseLong(key.substring(0, hash)) : StackSamples.NO_THREAD;
+            Stack s = parsed.computeIfAbsent(key.substring(hash + 1), k -> k.isEmpty()
                     ? new Stack(ThreadKind.VM, new int[0]) : classifier.classify(k));
-            out.add(s, e.getValue()[0]);
+            out.add(s, e.getValue()[0], tid);
         }
         if (parsed.size() > 100_000) {
             parsed.clear();

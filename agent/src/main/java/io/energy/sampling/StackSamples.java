@@ -10,25 +10,60 @@ import java.util.List;
  * construction, because a thread that used no CPU has no samples.
  */
 public final class StackSamples {
+    /** A sample whose thread the sampler did not say. */
+    public static final long NO_THREAD = -1;
+
     private final List<Stack> stacks = new ArrayList<>();
     private long[] counts = new long[16];
+    private long[] threads = new long[16];
     private long total;
     private final long periodNanos;
+    private final boolean perThreadClocks;
 
+    /** Samples of a sampler whose ticks are not known to follow each thread's own CPU clock. */
     public StackSamples(long periodNanos) {
+        this(periodNanos, false);
+    }
+
+    /**
+     * @param perThreadClocks each thread is sampled on its own CPU-time clock (one sample per period of that
+     *                        thread's CPU: perf_events task-clock, a per-thread CPU timer, JFR's CPU-time
+     *                        sampler), so a thread's sample count follows its CPU time to within a sample and
+     *                        only the split inside a thread is a matter of chance; a process-wide timer
+     *                        ({@code itimer}) picks the thread by chance too
+     */
+    public StackSamples(long periodNanos, boolean perThreadClocks) {
         this.periodNanos = periodNanos;
+        this.perThreadClocks = perThreadClocks;
     }
 
     public void add(Stack stack, long samples) {
+        add(stack, samples, NO_THREAD);
+    }
+
+    /** @param thread the sampled thread's id (the OS's, or the JVM's), or {@link #NO_THREAD} */
+    public void add(Stack stack, long samples, long thread) {
         if (samples <= 0) {
             return;
         }
         if (stacks.size() == counts.length) {
             counts = java.util.Arrays.copyOf(counts, counts.length * 2);
+            threads = java.util.Arrays.copyOf(threads, threads.length * 2);
         }
         counts[stacks.size()] = samples;
+        threads[stacks.size()] = thread;
         stacks.add(stack);
         total += samples;
+    }
+
+    /** The thread the samples at {@code i} were taken in, or {@link #NO_THREAD}. */
+    public long thread(int i) {
+        return threads[i];
+    }
+
+    /** Whether each thread was sampled on its own CPU clock (see the constructor). */
+    public boolean perThreadClocks() {
+        return perThreadClocks;
     }
 
     public int size() {
@@ -55,7 +90,7 @@ public final class StackSamples {
     /** Adds another harvest's samples to this one (a sampler that harvests less often than intervals close). */
     public void addAll(StackSamples other) {
         for (int i = 0; i < other.size(); i++) {
-            add(other.stack(i), other.count(i));
+            add(other.stack(i), other.count(i), other.thread(i));
         }
     }
 }

@@ -187,4 +187,80 @@ class StackAttributionTest {
         }
         return s;
     }
+
+    /** A counter with no grain: the bounds below are the sampling's alone. */
+    private static EnergyLedger exact() {
+        List<Domain> d = List.of(new Domain(Domain.PACKAGE, 0, false, 0, "test"));
+        return new EnergyLedger(d, new EnergyLedger.Options(true, false, new double[]{NO_IDLE}, 20_000, id -> true, true));
+    }
+
+    private static double boundSamples(LedgerNode n, double joulesPerSample) {
+        return 2 * Math.sqrt(n.selfVariance[0]) / joulesPerSample;
+    }
+
+    @Test
+    void threadsSampledOnTheirOwnClocksThatEachRunOneMethodAreBoundedByTheirClocksPhaseNotByChance() {
+        // 60 samples in two threads, 40 and 20, each wholly in one method: with per-thread CPU clocks a
+        // thread's count is its CPU time to within a sample, and the split inside it is certain.
+        EnergyLedger perThread = exact();
+        StackSamples s = new StackSamples(PERIOD, true);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1, 2}), 40, 101);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1, 3}), 20, 102);
+        perThread.apply(interval(0, 6_000_000_000L, s));
+        double perSample = 100_000_000;
+        assertEquals(1.0, boundSamples(path(perThread, 1, 2), perSample), 1e-9, "2σ = 2·√(¼) = one sample");
+        assertEquals(1.0, boundSamples(path(perThread, 1, 3), perSample), 1e-9);
+
+        // The same counts from a process-wide timer: which thread a tick lands in is chance too.
+        EnergyLedger shared = exact();
+        StackSamples t = new StackSamples(PERIOD, false);
+        t.add(new Stack(ThreadKind.JAVA, new int[]{1, 2}), 40, 101);
+        t.add(new Stack(ThreadKind.JAVA, new int[]{1, 3}), 20, 102);
+        shared.apply(interval(0, 6_000_000_000L, t));
+        double binomial = 2 * Math.sqrt(40 * (1 - 40 / 60.0) + 1);
+        assertEquals(binomial, boundSamples(path(shared, 1, 2), perSample), 1e-9);
+    }
+
+    @Test
+    void withinOneThreadTheSplitBetweenItsStacksIsBinomialInThatThreadsSamples() {
+        EnergyLedger l = exact();
+        StackSamples s = new StackSamples(PERIOD, true);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1, 2}), 30, 7);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1, 3}), 10, 7);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{4}), 60, 8);
+        l.apply(interval(0, 10_000_000_000L, s));
+        double perSample = 100_000_000;
+        // n(1 − n/N) inside thread 7 (N = 40), plus a quarter sample of clock phase shared by its stacks.
+        double v2 = 30 * (1 - 30 / 40.0) + 0.25 * (30 / 40.0) * (30 / 40.0);
+        double v3 = 10 * (1 - 10 / 40.0) + 0.25 * (10 / 40.0) * (10 / 40.0);
+        assertEquals(2 * Math.sqrt(v2), boundSamples(path(l, 1, 2), perSample), 1e-9);
+        assertEquals(2 * Math.sqrt(v3), boundSamples(path(l, 1, 3), perSample), 1e-9);
+        assertEquals(1.0, boundSamples(path(l, 4), perSample), 1e-9);
+        // A sample without a thread falls back to the harvest-wide binomial, never to nothing.
+        EnergyLedger m = exact();
+        StackSamples u = new StackSamples(PERIOD, true);
+        u.add(new Stack(ThreadKind.JAVA, new int[]{1, 2}), 30);
+        u.add(new Stack(ThreadKind.JAVA, new int[]{1, 3}), 10, 7);
+        m.apply(interval(0, 4_000_000_000L, u));
+        assertEquals(2 * Math.sqrt(30 * (1 - 30 / 40.0) + 1), boundSamples(path(m, 1, 2), perSample), 1e-9);
+    }
+
+    @Test
+    void aCallerWhoseCalleesTakeTurnsOnOneThreadIsBoundedByTheSamplesThroughItNotItsCalleesAddedUp() {
+        EnergyLedger l = exact();
+        StackSamples s = new StackSamples(PERIOD, true);
+        // Thread 5 spends the harvest in caller 1, half in callee 2 and half in callee 3.
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1, 2}), 50, 5);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1, 3}), 50, 5);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{9}), 100, 6);
+        l.apply(interval(0, 20_000_000_000L, s));
+        double perSample = 100_000_000;
+        LedgerNode caller = path(l, 1);
+        // Each callee: 50·(1 − ½) + ¼·½² samples²; the caller has all of thread 5's samples: ¼ sample².
+        double callee = 50 * 0.5 + 0.25 * 0.25;
+        assertEquals(2 * Math.sqrt(callee), 2 * Math.sqrt(path(l, 1, 2).inclusiveVariance[0]) / perSample, 1e-9);
+        assertEquals(1.0, 2 * Math.sqrt(caller.inclusiveVariance[0]) / perSample, 1e-9,
+                "not √2 × a callee's bound: the callees' errors cancel in their caller");
+        assertEquals(0, caller.selfVariance[0], "the caller itself has no self samples");
+    }
 }

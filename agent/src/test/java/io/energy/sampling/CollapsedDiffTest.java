@@ -59,4 +59,36 @@ class CollapsedDiffTest {
     void linesWithoutACountAreIgnored() {
         assertEquals(Map.of("A.b", 1L), samples("garbage\nA.main;A.b 1\nA.main;A.c x\n\n"));
     }
+
+    @Test
+    void aLeadingThreadFrameIsTheSamplesThreadAndNotAFrameOfTheStack() {
+        StackSamples out = new StackSamples(10_000_000L, true);
+        // async-profiler's `threads` option: the name may hold spaces, ';' and "tid=" itself.
+        diff.collect("[pool-1 worker;x tid=7 tid=42];A.main;A.b 5\n[main tid=3];A.main;A.b 2\nA.main;A.c 1\n", out);
+        Map<Long, Long> byThread = new HashMap<>();
+        for (int i = 0; i < out.size(); i++) {
+            assertEquals("A.main", name(out.stack(i).frames[0]), "the thread is not the outermost frame");
+            byThread.merge(out.thread(i), out.count(i), Long::sum);
+        }
+        assertEquals(Map.of(42L, 5L, 3L, 2L, StackSamples.NO_THREAD, 1L), byThread);
+        assertEquals(3, ids.size(), "A.main, A.b and A.c: no frame was made of a thread");
+    }
+
+    @Test
+    void aThreadFrameWithNothingAfterItIsAStackWithoutJavaFrames() {
+        assertEquals(-1, CollapsedDiff.threadFrameEnd("[no tid here];A.b"));
+        assertEquals(-1, CollapsedDiff.threadFrameEnd("A.main;A.b"));
+        assertEquals(-1, CollapsedDiff.threadFrameEnd("[x tid=];A.b"));
+        String line = "[Thread-0 tid=12]";
+        assertEquals(line.length() - 1, CollapsedDiff.threadFrameEnd(line));
+        assertEquals(12L, CollapsedDiff.threadId(line, line.length() - 1));
+    }
+
+    @Test
+    void aThreadRenamedBetweenDumpsKeepsItsCountsSoNothingIsTakenTwice() {
+        // async-profiler prints a thread's name as of the dump: main becomes DestroyJavaVM when main returns.
+        assertEquals(Map.of("A.b", 5L), samples("[main tid=1];A.main;A.b 5\n"));
+        assertEquals(Map.of("A.b", 2L), samples("[DestroyJavaVM tid=1];A.main;A.b 7\n"));
+        assertEquals(Map.of("A.b", 3L), samples("[DestroyJavaVM tid=1];A.main;A.b 7\n[main tid=2];A.main;A.b 3\n"));
+    }
 }
