@@ -473,29 +473,24 @@ public final class EnergyLedger {
     /**
      * Variance of the energy of {@code samples} of one thread's {@code threadSamples}, out of a harvest's
      * {@code total}, where every thread is sampled on its own CPU clock (one sample per period of that
-     * thread's CPU time). Two parts, in samples² × one sample's energy²:
-     * <ul>
-     *   <li>the thread's count follows its CPU time to within one sample (the phase of its clock at the
-     *   harvest's ends): variance at most ¼ of a sample, shared by the thread's stacks in proportion;</li>
-     *   <li>which of the thread's stacks a tick lands in is chance, binomial within the thread:
-     *   {@code n·(1 − n/N)}. A thread that spent the whole harvest in one stack has none of it; a thread that
-     *   switches between methods faster than the period has all of it.</li>
-     * </ul>
+     * thread's CPU time): {@code n·(1 − n/T) + 1} samples² × one sample's energy². A thread's count follows
+     * its CPU time to within a sample, so which thread a tick lands in is not chance; which of the thread's
+     * stacks it lands in is, binomial within the thread ({@code n(1 − n/T)}: none for a thread that spent
+     * the harvest in one stack, all of it for one that switches faster than the period); plus one sample for
+     * the ends of the path's runs in the harvest (a CPU timer that expires while the thread is in a short
+     * burst may fire at the next tick, in whatever runs then).
      * This is narrower than a binomial over the whole harvest (what {@link #variance} assumes), which treats
-     * the choice of thread as chance too: measured on the truth suite, threads that each run one method for
-     * long stretches came out within a few tenths of a point, where the harvest-wide binomial claimed ±4.
+     * the choice of thread as chance too.
      */
     static double threadClockVariance(long energy, long samples, long threadSamples, long total, double grainJoules) {
         if (total <= 0 || threadSamples <= 0) {
             return 0;
         }
         double perSample = (double) energy / total;
-        double q = (double) samples / threadSamples;
-        double clock = 0.25 * q * q;
-        double split = samples * (1 - q);
+        double split = samples * (1 - (double) samples / threadSamples);
         double p = (double) samples / total;
         double grain = grainJoules * 1e9 * 2 * Math.sqrt(p * (1 - p));
-        return perSample * perSample * (clock + split) + grain * grain;
+        return perSample * perSample * (split + 1) + grain * grain;
     }
 
     /**

@@ -199,7 +199,7 @@ class StackAttributionTest {
     }
 
     @Test
-    void threadsSampledOnTheirOwnClocksThatEachRunOneMethodAreBoundedByTheirClocksPhaseNotByChance() {
+    void threadsSampledOnTheirOwnClocksThatEachRunOneMethodAreBoundedByTheEndsOfTheirRunsNotByChance() {
         // 60 samples in two threads, 40 and 20, each wholly in one method: with per-thread CPU clocks a
         // thread's count is its CPU time to within a sample, and the split inside it is certain.
         EnergyLedger perThread = exact();
@@ -208,8 +208,8 @@ class StackAttributionTest {
         s.add(new Stack(ThreadKind.JAVA, new int[]{1, 3}), 20, 102);
         perThread.apply(interval(0, 6_000_000_000L, s));
         double perSample = 100_000_000;
-        assertEquals(1.0, boundSamples(path(perThread, 1, 2), perSample), 1e-9, "2σ = 2·√(¼) = one sample");
-        assertEquals(1.0, boundSamples(path(perThread, 1, 3), perSample), 1e-9);
+        assertEquals(2.0, boundSamples(path(perThread, 1, 2), perSample), 1e-9, "2σ = 2·√1: one sample for the ends");
+        assertEquals(2.0, boundSamples(path(perThread, 1, 3), perSample), 1e-9);
 
         // The same counts from a process-wide timer: which thread a tick lands in is chance too.
         EnergyLedger shared = exact();
@@ -230,12 +230,12 @@ class StackAttributionTest {
         s.add(new Stack(ThreadKind.JAVA, new int[]{4}), 60, 8);
         l.apply(interval(0, 10_000_000_000L, s));
         double perSample = 100_000_000;
-        // n(1 − n/N) inside thread 7 (N = 40), plus a quarter sample of clock phase shared by its stacks.
-        double v2 = 30 * (1 - 30 / 40.0) + 0.25 * (30 / 40.0) * (30 / 40.0);
-        double v3 = 10 * (1 - 10 / 40.0) + 0.25 * (10 / 40.0) * (10 / 40.0);
+        // n(1 − n/N) inside thread 7 (N = 40), not inside the harvest (100), plus one sample for the ends.
+        double v2 = 30 * (1 - 30 / 40.0) + 1;
+        double v3 = 10 * (1 - 10 / 40.0) + 1;
         assertEquals(2 * Math.sqrt(v2), boundSamples(path(l, 1, 2), perSample), 1e-9);
         assertEquals(2 * Math.sqrt(v3), boundSamples(path(l, 1, 3), perSample), 1e-9);
-        assertEquals(1.0, boundSamples(path(l, 4), perSample), 1e-9);
+        assertEquals(2.0, boundSamples(path(l, 4), perSample), 1e-9);
         // A sample without a thread falls back to the harvest-wide binomial, never to nothing.
         EnergyLedger m = exact();
         StackSamples u = new StackSamples(PERIOD, true);
@@ -256,10 +256,10 @@ class StackAttributionTest {
         l.apply(interval(0, 20_000_000_000L, s));
         double perSample = 100_000_000;
         LedgerNode caller = path(l, 1);
-        // Each callee: 50·(1 − ½) + ¼·½² samples²; the caller has all of thread 5's samples: ¼ sample².
-        double callee = 50 * 0.5 + 0.25 * 0.25;
+        // Each callee: 50·(1 − ½) + 1 samples²; the caller has all of thread 5's samples: 1 sample².
+        double callee = 50 * 0.5 + 1;
         assertEquals(2 * Math.sqrt(callee), 2 * Math.sqrt(path(l, 1, 2).inclusiveVariance[0]) / perSample, 1e-9);
-        assertEquals(1.0, 2 * Math.sqrt(caller.inclusiveVariance[0]) / perSample, 1e-9,
+        assertEquals(2.0, 2 * Math.sqrt(caller.inclusiveVariance[0]) / perSample, 1e-9,
                 "not √2 × a callee's bound: the callees' errors cancel in their caller");
         assertEquals(0, caller.selfVariance[0], "the caller itself has no self samples");
     }
