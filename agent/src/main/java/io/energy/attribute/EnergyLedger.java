@@ -158,6 +158,9 @@ public final class EnergyLedger {
             Domain domain = domains.get(d);
             double idle = options.idleWatts()[d];
             long stat = Double.isNaN(idle) ? 0 : Math.min(energy, Math.round(idle * seconds * 1e9));
+            if (domain.isGpu() && gpuIdle(d, in)) {
+                stat = energy; // no process uses the device: all of it is idle energy, no method's (issue 14)
+            }
             long dynamic = energy - stat;
             double share = processShare(domain, d, in);
             long proc = Math.min(dynamic, Math.round(dynamic * share));
@@ -196,6 +199,10 @@ public final class EnergyLedger {
         recordTimes(in);
         timeline.add(in.startNanos(), in.endNanos(), in.nanoJoules(), processPart,
                 intervalTop == null ? 0 : intervalTop.methodId);
+    }
+
+    private static boolean gpuIdle(int d, IntervalInput in) {
+        return in.gpuProcessShare() != null && in.gpuProcessShare()[d] == io.energy.power.PowerSource.DEVICE_IDLE;
     }
 
     private double processShare(Domain domain, int d, IntervalInput in) {

@@ -12,7 +12,8 @@ import java.util.List;
  * @param processCpuNanos  this process's CPU time in the interval, or -1 if unknown
  * @param machineBusyNanos the whole machine's busy CPU time in the interval, or -1 if unknown
  * @param agentCpuNanos    CPU time of the agent's own threads in the interval
- * @param gpuProcessShare  per domain, this process's share of a GPU's dynamic energy (NaN: unknown)
+ * @param gpuProcessShare  per domain, this process's share of a GPU's dynamic energy (NaN: unknown;
+ *                         {@link io.energy.power.PowerSource#DEVICE_IDLE}: no process uses the GPU)
  * @param tickNanos        average sample period in this interval
  * @param threads          per thread: CPU time and samples of the instrumented call paths (wall time, GPU
  *                         windows; and CPU attribution when no stack sampler runs)
