@@ -202,16 +202,20 @@ public final class EnergyLedger {
     }
 
     private static boolean gpuIdle(int d, IntervalInput in) {
-        return in.gpuProcessShare() != null && in.gpuProcessShare()[d] == io.energy.power.PowerSource.DEVICE_IDLE;
+        return in.processShare() != null && in.processShare()[d] == io.energy.power.PowerSource.DEVICE_IDLE;
     }
 
     private double processShare(Domain domain, int d, IntervalInput in) {
         if (domain.isGpu()) {
-            double s = in.gpuProcessShare() == null ? Double.NaN : in.gpuProcessShare()[d];
+            double s = in.processShare() == null ? Double.NaN : in.processShare()[d];
             return Double.isNaN(s) ? 1.0 : clamp(s);
         }
         if (options.dedicated()) {
             return 1.0;
+        }
+        double socketShare = in.processShare() == null ? Double.NaN : in.processShare()[d];
+        if (!Double.isNaN(socketShare)) {
+            return clamp(socketShare); // this process's share of the domain's socket's busy time (issue 14)
         }
         long proc = in.processCpuNanos();
         long machine = in.machineBusyNanos();

@@ -50,6 +50,16 @@ public interface PowerSource extends AutoCloseable {
         return Double.NaN;
     }
 
+    /**
+     * The CPU socket whose CPUs' work a domain's energy follows (a RAPL package and its core, uncore and dram
+     * subzones), or -1 for a domain of the whole machine (psys, the estimate, a replayed trace, a GPU). On a
+     * machine with more than one socket the ledger gives the process its share of each socket's busy time for such
+     * a domain, not of the machine's ({@link SocketShares}).
+     */
+    default int socket(int domainIndex) {
+        return -1;
+    }
+
     /** Counter anomalies seen so far (wraps are not anomalies; backward steps, stalls, jumps are). */
     default long anomalies() {
         return 0;
