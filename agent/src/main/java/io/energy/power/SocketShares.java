@@ -52,6 +52,7 @@ public final class SocketShares {
     private boolean baselined;
     private long nextTaskRead = Long.MIN_VALUE;
     private long failures;
+    private byte[] buffer = new byte[4096];
 
     /**
      * @param procRoot     {@code /proc} (tests: a fake one with {@code stat} and {@code self/task/T/stat})
@@ -168,27 +169,101 @@ public final class SocketShares {
 
     /** Busy jiffies per socket now (user + nice + system + irq + softirq, as the machine-wide figure), or null. */
     private long[] socketBusyJiffies() {
-        try {
-            long[] busy = new long[sockets.length];
-            for (String line : Files.readAllLines(stat, StandardCharsets.US_ASCII)) {
-                int cpu = cpuNumber(line);
-                if (cpu < 0 || cpu >= cpuSocket.length || cpuSocket[cpu] < 0) {
-                    continue;
+        int n = readInto(stat);
+        if (n < 0) {
+            failures++;
+            return null;
+        }
+        long[] busy = new long[sockets.length];
+        int i = 0;
+        while (i < n) {
+            int end = i;
+            while (end < n && buffer[end] != '\n') {
+                end++;
+            }
+            int cpu = cpuNumber(buffer, i, end);
+            if (cpu >= 0 && cpu < cpuSocket.length && cpuSocket[cpu] >= 0) {
+                int at = i + 3;
+                while (at < end && buffer[at] != ' ') {
+                    at++;
                 }
-                String[] f = line.trim().split("\\s+");
                 long b = 0;
-                for (int k = 1; k < f.length && k <= 7; k++) {
-                    if (k != 4 && k != 5) { // idle, iowait
-                        b += Long.parseLong(f[k]);
+                for (int field = 1; field <= 7; field++) {
+                    while (at < end && buffer[at] == ' ') {
+                        at++;
+                    }
+                    long v = 0;
+                    while (at < end && buffer[at] >= '0' && buffer[at] <= '9') {
+                        v = v * 10 + (buffer[at++] - '0');
+                    }
+                    if (field != 4 && field != 5) { // idle, iowait
+                        b += v;
                     }
                 }
                 busy[Arrays.binarySearch(sockets, cpuSocket[cpu])] += b;
             }
-            return busy;
+            i = end + 1;
+        }
+        return busy;
+    }
+
+    /** Reads a whole small file into the reused buffer (grown as needed); its length, or -1. */
+    private int readInto(Path file) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            int n = 0;
+            while (true) {
+                if (n == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, buffer.length * 2);
+                }
+                int r = f.read(buffer, n, buffer.length - n);
+                if (r < 0) {
+                    return n;
+                }
+                n += r;
+            }
         } catch (IOException | RuntimeException e) {
-            failures++;
+            return -1;
+        }
+    }
+
+    /**
+     * From a {@code /proc/self/task/T/stat} line: {@code {utime + stime, processor}} (fields 14, 15 and 39; the
+     * command in field 2 may hold spaces and parentheses, so fields are counted from its last ')'), or null.
+     */
+    static long[] taskCpuAndProcessor(byte[] b, int n) {
+        int at = n - 1;
+        while (at >= 0 && b[at] != ')') {
+            at--;
+        }
+        if (at < 0) {
             return null;
         }
+        at++;
+        long cpu = 0;
+        long processor = -1;
+        for (int field = 3; field <= 39; field++) {
+            while (at < n && b[at] == ' ') {
+                at++;
+            }
+            if (at >= n || b[at] == '\n') {
+                return null;
+            }
+            long v = 0;
+            boolean negative = b[at] == '-';
+            if (negative) {
+                at++;
+            }
+            while (at < n && b[at] != ' ' && b[at] != '\n') {
+                v = b[at] >= '0' && b[at] <= '9' ? v * 10 + (b[at] - '0') : v; // field 3 is a letter
+                at++;
+            }
+            if (field == 14 || field == 15) {
+                cpu += v;
+            } else if (field == 39) {
+                processor = negative ? -1 : v;
+            }
+        }
+        return new long[]{cpu, processor};
     }
 
     /**
@@ -200,17 +275,14 @@ public final class SocketShares {
         Map<Long, Long> seen = new HashMap<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(tasks)) {
             for (Path t : ds) {
-                String text;
-                try {
-                    text = Files.readString(t.resolve("stat"), StandardCharsets.US_ASCII);
-                } catch (IOException gone) {
+                int n = readInto(t.resolve("stat"));
+                long[] parsed = n < 0 ? null : taskCpuAndProcessor(buffer, n);
+                if (parsed == null) {
                     continue; // the thread ended between the listing and the read
                 }
-                int close = text.lastIndexOf(')');
-                String[] f = text.substring(close + 2).trim().split("\\s+");
                 long tid = Long.parseLong(t.getFileName().toString());
-                long cpu = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15
-                int processor = Integer.parseInt(f[36]); // field 39
+                long cpu = parsed[0];
+                int processor = (int) parsed[1];
                 seen.put(tid, cpu);
                 Long before = taskCpuJiffies.get(tid);
                 long delta = before == null ? (baselined ? cpu : 0) : Math.max(0, cpu - before);
@@ -237,6 +309,18 @@ public final class SocketShares {
             System.arraycopy(add, 0, pendingTaskJiffies, 0, add.length);
             haveFraction = true;
         }
+    }
+
+    private static int cpuNumber(byte[] b, int from, int end) {
+        if (end - from < 4 || b[from] != 'c' || b[from + 1] != 'p' || b[from + 2] != 'u' || b[from + 3] < '0'
+                || b[from + 3] > '9') {
+            return -1;
+        }
+        int n = 0;
+        for (int i = from + 3; i < end && b[i] >= '0' && b[i] <= '9'; i++) {
+            n = n * 10 + (b[i] - '0');
+        }
+        return n;
     }
 
     /** N for a {@code cpuN ...} line, else -1. */

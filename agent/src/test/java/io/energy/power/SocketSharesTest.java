@@ -153,6 +153,20 @@ class SocketSharesTest {
     }
 
     @Test
+    void aThreadsStatLineGivesItsCpuJiffiesAndTheCpuItLastRanOn() {
+        // A real line's shape: a command with a space and parentheses, negative priority and nice, field 39 = 13.
+        String line = "4242 (C2 Compiler) (x)) S 1 4200 4200 0 -1 4194368 120 0 0 0 1234 56 0 0 -2 -5 40 0 99 "
+                + "1000000 500 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 -1 13 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+        byte[] b = line.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        long[] parsed = SocketShares.taskCpuAndProcessor(b, b.length);
+        assertNotNull(parsed);
+        assertEquals(1234 + 56, parsed[0], "utime + stime");
+        assertEquals(13, parsed[1], "processor");
+        byte[] cut = "4242 (java) S 1 2 3".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertNull(SocketShares.taskCpuAndProcessor(cut, cut.length), "a line too short is no reading");
+    }
+
+    @Test
     void theRealProcAndSysFilesOfThisMachineParse() throws Exception {
         Path sys = Path.of("/sys/devices/system/cpu/cpu0/topology/physical_package_id");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(sys) && Files.isReadable(Path.of("/proc/self/task")),
