@@ -47,7 +47,6 @@ public final class SocketShares {
     private final Map<Long, Long> taskCpuJiffies = new HashMap<>();
     private final long[] lastBusyJiffies;
     private final double[] fraction;
-    private final long[] pendingTaskJiffies;
     private boolean haveFraction;
     private boolean baselined;
     private long nextTaskRead = Long.MIN_VALUE;
@@ -88,7 +87,6 @@ public final class SocketShares {
         sockets = found.stream().mapToInt(Integer::intValue).toArray();
         lastBusyJiffies = new long[sockets.length];
         fraction = new double[sockets.length];
-        pendingTaskJiffies = new long[sockets.length];
     }
 
     /**
@@ -138,15 +136,11 @@ public final class SocketShares {
         }
         double[] perSocket = new double[sockets.length];
         Arrays.fill(perSocket, Double.NaN);
-        if (busy != null && baselined && haveFraction) {
-            long sampled = 0;
-            for (long t : pendingTaskJiffies) {
-                sampled += t;
-            }
-            long p = processCpuNanos >= 0 ? processCpuNanos : sampled * NANOS_PER_JIFFY;
+        // Without the process's CPU time the ledger has no share to refine: it gives the process the dynamic part.
+        if (busy != null && baselined && haveFraction && processCpuNanos >= 0) {
             for (int i = 0; i < sockets.length; i++) {
                 long b = (busy[i] - lastBusyJiffies[i]) * NANOS_PER_JIFFY;
-                double mine = p * fraction[i];
+                double mine = processCpuNanos * fraction[i];
                 perSocket[i] = b > 0 ? Math.min(1, Math.max(0, mine / b)) : (mine > 0 ? 1 : 0);
             }
         }
@@ -306,7 +300,6 @@ public final class SocketShares {
             for (int i = 0; i < add.length; i++) {
                 fraction[i] = (double) add[i] / total;
             }
-            System.arraycopy(add, 0, pendingTaskJiffies, 0, add.length);
             haveFraction = true;
         }
     }
