@@ -32,8 +32,11 @@ final class Collector implements Runnable {
     private final io.energy.sampling.StackSampler stacks;
     private final PowerSource source;
     private final ProcStat stat;
-    /** Per-socket shares of a multi-socket RAPL source, or null (one socket, or no topology to read). */
-    private final io.energy.power.SocketShares sockets;
+    /**
+     * Per-socket shares of a multi-socket RAPL source, or null (one socket, or no topology to read). Opened by
+     * prime(), on the collector thread: reading the topology is not the starting application's business.
+     */
+    private io.energy.power.SocketShares sockets;
     private final long periodNanos;
     private final long intervalNanos;
     private final long flushNanos;
@@ -69,11 +72,6 @@ final class Collector implements Runnable {
         int n = source.domains().size();
         this.energyNow = new long[n];
         this.energyLast = new long[n];
-        this.sockets = io.energy.power.SocketShares.open(source, AgentLog::problem);
-        if (sockets != null) {
-            AgentLog.info("several CPU sockets: each package's energy is split by this process's share of that socket's "
-                    + "busy time (its threads' CPU placed by where they ran)");
-        }
     }
 
     /**
@@ -88,7 +86,10 @@ final class Collector implements Runnable {
         intervalStart = now;
         lastProcessCpu = stat.processCpuNanos();
         lastMachineBusy = stat.machineBusyNanos();
+        sockets = io.energy.power.SocketShares.open(source, AgentLog::problem);
         if (sockets != null) {
+            AgentLog.info("several CPU sockets: each package's energy is split by this process's share of that socket's "
+                    + "busy time (its threads' CPU placed by where they ran)");
             sockets.fill(now, -1, new double[energyLast.length]); // the baseline
         }
         // The agent's own start-up CPU (opening the source, the management beans) is before the first interval:
