@@ -153,6 +153,43 @@ class SocketSharesTest {
     }
 
     @Test
+    void aThreadBornSinceTheLastLookCountsAllItsCpuAndProportionsHoldBetweenLooks() throws Exception {
+        RaplPowerSource s = twoPackages();
+        SocketShares shares = SocketShares.open(s, proc, cpuRoot, S, log::add); // threads looked at once a second
+        assertNotNull(shares, log::toString);
+        shares.fill(0, -1, new double[4]);
+        // A thread born after the baseline, now on CPU 2 (socket 1), with 1 CPU-second: all of it is new.
+        Path born = proc.resolve("self/task/103/stat");
+        Files.createDirectories(born.getParent());
+        Files.writeString(born, taskLine(103, 100, 2));
+        busy[2] += 100;
+        writeProc();
+        double[] share = new double[4];
+        Arrays.fill(share, Double.NaN);
+        shares.fill(S, S, share);
+        assertEquals(0.0, share[0], "socket 0: this process did not run there");
+        assertEquals(1.0, share[2], "socket 1: all its busy time was the new thread's");
+        assertTrue(Double.isNaN(share[3]), "psys is left to the machine-wide share");
+        // Half a second later the thread is on CPU 0, but the threads are not looked at again before a second has
+        // passed: the last proportions hold, and socket 1's new busy time (0.5 CPU-s, others') is weighed with them.
+        Files.writeString(born, taskLine(103, 150, 0));
+        busy[2] += 50;
+        writeProc();
+        shares.fill(S + S / 2, S / 2, share);
+        assertEquals(1.0, share[2], "0.5 s of this process on socket 1 by the held proportions, of 0.5 s busy");
+        assertEquals(0.0, share[0]);
+        assertEquals(0, shares.failures());
+    }
+
+    private static String taskLine(long tid, long jiffies, int cpu) {
+        StringBuilder line = new StringBuilder(tid + " (java) S 1");
+        for (int field = 5; field <= 52; field++) {
+            line.append(' ').append(field == 14 ? jiffies : field == 39 ? cpu : 0);
+        }
+        return line + "\n";
+    }
+
+    @Test
     void aThreadsStatLineGivesItsCpuJiffiesAndTheCpuItLastRanOn() {
         // A real line's shape: a command with a space and parentheses, negative priority and nice, field 39 = 13.
         String line = "4242 (C2 Compiler) (x)) S 1 4200 4200 0 -1 4194368 120 0 0 0 1234 56 0 0 -2 -5 40 0 99 "
