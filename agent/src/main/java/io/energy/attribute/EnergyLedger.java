@@ -10,8 +10,8 @@ import java.util.function.IntPredicate;
  * The energy ledger: where every measured nanojoule went, per domain, as a call tree plus buckets.
  *
  * <p>Per interval and domain: machine energy = static (idle W × time) + dynamic; the process gets its
- * share of dynamic by CPU time against the machine's busy CPU time (GPU: by the device's per-process
- * share); the process's part goes to the agent's own threads, to each instrumented thread by its CPU
+ * share of dynamic by CPU time against the machine's busy CPU time (a socket's package: against that socket's;
+ * GPU: by the device's per-process share, and a GPU no process uses is all static); the process's part goes to the agent's own threads, to each instrumented thread by its CPU
  * time, and the rest to {@code (uninstrumented)}; a thread's part goes to the call paths its samples
  * found, by sample count. GPU energy goes to the sampled paths inside the GPU scope, by wall time.
  *
