@@ -11,9 +11,10 @@ import java.util.function.IntPredicate;
  *
  * <p>Per interval and domain: machine energy = static (idle W × time) + dynamic; the process gets its
  * share of dynamic by CPU time against the machine's busy CPU time (a socket's package: against that socket's;
- * GPU: by the device's per-process share, and a GPU no process uses is all static); the process's part goes to the agent's own threads, to each instrumented thread by its CPU
- * time, and the rest to {@code (uninstrumented)}; a thread's part goes to the call paths its samples
- * found, by sample count. GPU energy goes to the sampled paths inside the GPU scope, by wall time.
+ * GPU: by the device's per-process share, and a GPU no process uses is all static); the process's part goes
+ * to the agent's own threads, to each instrumented thread by its CPU time, and the rest to
+ * {@code (uninstrumented)}; a thread's part goes to the call paths its samples found, by sample count. GPU
+ * energy goes to the sampled paths inside the GPU scope, by wall time.
  *
  * <p>Every split is an integer split ({@link Split}), so the buckets add up to the measured energy
  * exactly: {@link #conservationError(int)} is zero after every interval.
