@@ -12,10 +12,11 @@ import java.util.function.IntPredicate;
  * The energy ledger: where every measured nanojoule went, per domain, as a call tree plus buckets.
  *
  * <p>Per interval and domain: machine energy = static (idle W × time) + dynamic; the process gets its
- * share of dynamic by CPU time against the machine's busy CPU time (GPU: by the device's per-process
- * share); the process's part goes to the agent's own threads, to each instrumented thread by its CPU
- * time, and the rest to {@code (uninstrumented)}; a thread's part goes to the call paths its samples
- * found, by sample count. GPU energy goes to the sampled paths inside the GPU scope, by wall time.
+ * share of dynamic by CPU time against the machine's busy CPU time (a socket's package: against that socket's;
+ * GPU: by the device's per-process share, and a GPU no process uses is all static); the process's part goes
+ * to the agent's own threads, to each instrumented thread by its CPU time, and the rest to
+ * {@code (uninstrumented)}; a thread's part goes to the call paths its samples found, by sample count. GPU
+ * energy goes to the sampled paths inside the GPU scope, by wall time.
  *
  * <p>Every split is an integer split ({@link Split}), so the buckets add up to the measured energy
  * exactly: {@link #conservationError(int)} is zero after every interval.
@@ -160,6 +161,9 @@ public final class EnergyLedger {
             Domain domain = domains.get(d);
             double idle = options.idleWatts()[d];
             long stat = Double.isNaN(idle) ? 0 : Math.min(energy, Math.round(idle * seconds * 1e9));
+            if (domain.isGpu() && gpuIdle(d, in)) {
+                stat = energy; // no process uses the device: all of it is idle energy, no method's (issue 14)
+            }
             long dynamic = energy - stat;
             double share = processShare(domain, d, in);
             long proc = Math.min(dynamic, Math.round(dynamic * share));
@@ -200,13 +204,21 @@ public final class EnergyLedger {
                 intervalTop == null ? 0 : intervalTop.methodId);
     }
 
+    private static boolean gpuIdle(int d, IntervalInput in) {
+        return in.processShare() != null && in.processShare()[d] == io.energy.power.PowerSource.DEVICE_IDLE;
+    }
+
     private double processShare(Domain domain, int d, IntervalInput in) {
         if (domain.isGpu()) {
-            double s = in.gpuProcessShare() == null ? Double.NaN : in.gpuProcessShare()[d];
+            double s = in.processShare() == null ? Double.NaN : in.processShare()[d];
             return Double.isNaN(s) ? 1.0 : clamp(s);
         }
         if (options.dedicated()) {
             return 1.0;
+        }
+        double socketShare = in.processShare() == null ? Double.NaN : in.processShare()[d];
+        if (!Double.isNaN(socketShare)) {
+            return clamp(socketShare); // this process's share of the domain's socket's busy time (issue 14)
         }
         long proc = in.processCpuNanos();
         long machine = in.machineBusyNanos();

@@ -12,7 +12,11 @@ import java.util.List;
  * @param processCpuNanos  this process's CPU time in the interval, or -1 if unknown
  * @param machineBusyNanos the whole machine's busy CPU time in the interval, or -1 if unknown
  * @param agentCpuNanos    CPU time of the agent's own threads in the interval
- * @param gpuProcessShare  per domain, this process's share of a GPU's dynamic energy (NaN: unknown)
+ * @param processShare     per domain, this process's share of the domain's dynamic energy where it is known
+ *                         otherwise than from the machine-wide CPU times: a GPU's from its driver
+ *                         ({@link io.energy.power.PowerSource#DEVICE_IDLE}: no process uses the GPU), a socket's
+ *                         package from the socket's busy time ({@link io.energy.power.SocketShares}); NaN: not
+ *                         known that way (a CPU domain then takes the machine-wide share, a GPU all)
  * @param tickNanos        average sample period in this interval
  * @param threads          per thread: CPU time and samples of the instrumented call paths (wall time, GPU
  *                         windows; and CPU attribution when no stack sampler runs)
@@ -21,14 +25,14 @@ import java.util.List;
  *                         interval) or none runs
  */
 public record IntervalInput(long startNanos, long endNanos, long[] nanoJoules, long processCpuNanos,
-                            long machineBusyNanos, long agentCpuNanos, double[] gpuProcessShare, long tickNanos,
+                            long machineBusyNanos, long agentCpuNanos, double[] processShare, long tickNanos,
                             List<ThreadSlice> threads, io.energy.sampling.StackSamples stacks) {
 
     /** An interval without stack samples (the instrumented-path sampler alone, or a test of it). */
     public IntervalInput(long startNanos, long endNanos, long[] nanoJoules, long processCpuNanos,
-                         long machineBusyNanos, long agentCpuNanos, double[] gpuProcessShare, long tickNanos,
+                         long machineBusyNanos, long agentCpuNanos, double[] processShare, long tickNanos,
                          List<ThreadSlice> threads) {
-        this(startNanos, endNanos, nanoJoules, processCpuNanos, machineBusyNanos, agentCpuNanos, gpuProcessShare,
+        this(startNanos, endNanos, nanoJoules, processCpuNanos, machineBusyNanos, agentCpuNanos, processShare,
                 tickNanos, threads, null);
     }
 

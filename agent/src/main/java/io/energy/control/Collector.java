@@ -32,6 +32,11 @@ final class Collector implements Runnable {
     private final io.energy.sampling.StackSampler stacks;
     private final PowerSource source;
     private final ProcStat stat;
+    /**
+     * Per-socket shares of a multi-socket RAPL source, or null (one socket, or no topology to read). Opened by
+     * prime(), on the collector thread: reading the topology is not the starting application's business.
+     */
+    private io.energy.power.SocketShares sockets;
     private final long periodNanos;
     private final long intervalNanos;
     private final long flushNanos;
@@ -81,6 +86,12 @@ final class Collector implements Runnable {
         intervalStart = now;
         lastProcessCpu = stat.processCpuNanos();
         lastMachineBusy = stat.machineBusyNanos();
+        sockets = io.energy.power.SocketShares.open(source, AgentLog::problem);
+        if (sockets != null) {
+            AgentLog.info("several CPU sockets: each package's energy is split by this process's share of that socket's "
+                    + "busy time (its threads' CPU placed by where they ran)");
+            sockets.fill(now, -1, new double[energyLast.length]); // the baseline
+        }
         // The agent's own start-up CPU (opening the source, the management beans) is before the first interval:
         // counting from zero would charge all of it to (energy agent) in the first 100 ms.
         lastAgentCpu = session.agentCpuNanos();
@@ -174,9 +185,12 @@ final class Collector implements Runnable {
         for (int i = 0; i < share.length; i++) {
             share[i] = source.processShare(i);
         }
+        long procDelta = proc >= 0 && lastProcessCpu >= 0 ? Math.max(0, proc - lastProcessCpu) : -1;
+        if (sockets != null) {
+            sockets.fill(now, procDelta, share);
+        }
         long tickNanos = intervalTicks > 0 ? (now - intervalStart) / intervalTicks : periodNanos;
-        IntervalInput in = new IntervalInput(intervalStart, now, delta,
-                proc >= 0 && lastProcessCpu >= 0 ? Math.max(0, proc - lastProcessCpu) : -1,
+        IntervalInput in = new IntervalInput(intervalStart, now, delta, procDelta,
                 machine >= 0 && lastMachineBusy >= 0 ? Math.max(0, machine - lastMachineBusy) : -1,
                 Math.max(0, agentCpu - lastAgentCpu), share, tickNanos, sampler.closeInterval(ledger, cpu),
                 harvest(now, last));

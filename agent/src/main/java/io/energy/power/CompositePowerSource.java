@@ -71,6 +71,12 @@ public final class CompositePowerSource implements PowerSource {
     }
 
     @Override
+    public int socket(int domainIndex) {
+        int p = part(domainIndex);
+        return parts.get(p).socket(domainIndex - offsets[p]);
+    }
+
+    @Override
     public long anomalies() {
         long n = 0;
         for (PowerSource p : parts) {

@@ -12,6 +12,14 @@ import java.util.List;
  */
 public interface PowerSource extends AutoCloseable {
 
+    /**
+     * A {@link #processShare} meaning that no process uses the device at all (NVML lists no compute process on
+     * the GPU): the interval's energy is the device's idle energy, nobody's dynamic energy, and the ledger puts it
+     * in {@code (static/idle)}, never on this process's methods (issue 14: a CPU-only service on a GPU host had
+     * the GPU's idle power on the methods that waited).
+     */
+    double DEVICE_IDLE = -1.0;
+
     /** Short name: rapl, nvml, estimate, replay. */
     String name();
 
@@ -35,10 +43,21 @@ public interface PowerSource extends AutoCloseable {
 
     /**
      * The share (0..1) of a GPU domain's dynamic energy that belongs to this process in the last
-     * interval, or {@code NaN} if unknown (the ledger then gives the process all of it).
+     * interval, {@link #DEVICE_IDLE} if no process uses the device, or {@code NaN} if unknown (the ledger then
+     * gives the process all of it).
      */
     default double processShare(int domainIndex) {
         return Double.NaN;
+    }
+
+    /**
+     * The CPU socket whose CPUs' work a domain's energy follows (a RAPL package and its core, uncore and dram
+     * subzones), or -1 for a domain of the whole machine (psys, the estimate, a replayed trace, a GPU). On a
+     * machine with more than one socket the ledger gives the process its share of each socket's busy time for such
+     * a domain, not of the machine's ({@link SocketShares}).
+     */
+    default int socket(int domainIndex) {
+        return -1;
     }
 
     /** Counter anomalies seen so far (wraps are not anomalies; backward steps, stalls, jumps are). */

@@ -26,6 +26,8 @@ public final class ProcStat {
     private long lastBusy = -1;
     private long failedReads;
     private long retryAt;
+    /** 0: not counted yet; -1: unknown. */
+    private int machineCpus;
 
     public ProcStat() {
         this(STAT, RETRY_NANOS);
@@ -145,8 +147,35 @@ public final class ProcStat {
         return os == null ? -1 : os.getProcessCpuTime();
     }
 
+    /** The CPUs this JVM may use: the container's limit (cgroup {@code cpu.max}, cpuset) where there is one. */
     public int cpus() {
         return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The CPUs whose busy time {@link #machineBusyNanos()} adds up: the {@code cpuN} lines of the same file, or -1
+     * if it cannot be read. In a container that is the host's CPUs (its {@code /proc/stat} is the host's, unless
+     * LXCFS narrows it, and then both narrow together), not the container's limit that {@link #cpus()} gives: a
+     * model that takes idle power from one count and busy time from the other describes no machine (issue 14).
+     */
+    public synchronized int machineCpus() {
+        if (machineCpus == 0) {
+            machineCpus = -1;
+            if (statReadable) {
+                try (java.io.BufferedReader r = Files.newBufferedReader(path, java.nio.charset.StandardCharsets.US_ASCII)) {
+                    int n = 0;
+                    for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        if (line.length() > 3 && line.startsWith("cpu") && Character.isDigit(line.charAt(3))) {
+                            n++;
+                        }
+                    }
+                    machineCpus = n > 0 ? n : -1;
+                } catch (IOException | RuntimeException e) {
+                    machineCpus = -1;
+                }
+            }
+        }
+        return machineCpus;
     }
 
     public boolean machineStatReadable() {

@@ -27,10 +27,15 @@ public final class EstimatedPowerSource implements PowerSource {
         this.stat = stat;
         this.idleWattsPerCpu = idleWattsPerCpu;
         this.busyWattsPerCpu = Math.max(busyWattsPerCpu, idleWattsPerCpu);
-        this.cpus = stat.cpus();
         this.machineWide = stat.machineBusyNanos() >= 0;
-        String origin = String.format("model %.2f W idle / %.2f W busy per CPU x %d CPUs, %s", idleWattsPerCpu,
-                this.busyWattsPerCpu, cpus, machineWide ? "machine CPU time from /proc/stat" : "process CPU time");
+        // Idle power and busy time count the same CPUs (issue 14): with the machine's busy time, the CPUs of the file
+        // it comes from (the host's, in a container); with this process's CPU time, the CPUs this JVM may use.
+        int machineCpus = machineWide ? stat.machineCpus() : -1;
+        this.cpus = machineCpus > 0 ? machineCpus : stat.cpus();
+        String limit = machineCpus > 0 && stat.cpus() < machineCpus
+                ? " (this JVM may use " + stat.cpus() + ": a container's limit; idle and busy time are the machine's)" : "";
+        String origin = String.format("model %.2f W idle / %.2f W busy per CPU x %d CPUs%s, %s", idleWattsPerCpu,
+                this.busyWattsPerCpu, cpus, limit, machineWide ? "machine CPU time from /proc/stat" : "process CPU time");
         this.domains = List.of(new Domain(Domain.PACKAGE, 0, true, 10_000_000L, origin));
     }
 

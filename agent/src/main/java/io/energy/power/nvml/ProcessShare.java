@@ -15,6 +15,8 @@ final class ProcessShare {
     }
 
     /**
+     * @return the share, {@link io.energy.power.PowerSource#DEVICE_IDLE} when no process holds a compute context,
+     *         or NaN
      * @param self        this process's PID
      * @param running     PIDs with a compute context on the GPU, or null if NVML could not say
      * @param utilization {@code [pid, smUtil]} pairs since the last look, or null if NVML could not say
@@ -24,7 +26,9 @@ final class ProcessShare {
     static double of(long self, long[] running, long[] utilization, boolean sameNamespace) {
         if (running != null) {
             if (running.length == 0) {
-                return Double.NaN; // nobody holds a context: whatever is dynamic is nobody's we can name
+                // Nobody holds a compute context, this process included: the device is idle, and its energy is idle
+                // energy, whatever this process's methods do meanwhile (GpuIdleAttributionTest).
+                return io.energy.power.PowerSource.DEVICE_IDLE;
             }
             boolean mine = false;
             boolean others = false;

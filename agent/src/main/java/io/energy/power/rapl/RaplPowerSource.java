@@ -133,6 +133,13 @@ public final class RaplPowerSource implements PowerSource {
         return domains;
     }
 
+    /** A package zone and the subzones inside one are that socket's; psys and top-level zones are the machine's. */
+    @Override
+    public int socket(int domainIndex) {
+        RaplZone z = zones.get(domainIndex);
+        return Domain.PACKAGE.equals(z.kind()) || z.parent() != null ? z.device() : -1;
+    }
+
     @Override
     public void read(long nowNanos, long[] cumulativeNanoJoules) {
         long t0 = System.nanoTime();

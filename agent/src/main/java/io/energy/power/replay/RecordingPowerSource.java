@@ -199,6 +199,11 @@ public final class RecordingPowerSource implements PowerSource {
     }
 
     @Override
+    public int socket(int domainIndex) {
+        return inner.socket(domainIndex);
+    }
+
+    @Override
     public long anomalies() {
         return inner.anomalies();
     }

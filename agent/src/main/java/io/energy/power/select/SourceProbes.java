@@ -36,9 +36,12 @@ final class SourceProbes {
     static ProbeResult estimate(Config config) {
         List<String> found = new ArrayList<>();
         ProcStat stat = new ProcStat();
+        int cpus = stat.machineStatReadable() && stat.machineCpus() > 0 ? stat.machineCpus() : stat.cpus();
         found.add(String.format(Locale.ROOT, "CPU-time model: %.2f W idle, %.2f W busy per logical CPU x %d CPUs "
-                        + "(Cloud Carbon Footprint averages; estimate.idle.watts / estimate.busy.watts override them)",
-                config.estimateIdleWattsPerCore(), config.estimateBusyWattsPerCore(), stat.cpus()));
+                        + "(Cloud Carbon Footprint averages; estimate.idle.watts / estimate.busy.watts override them)%s",
+                config.estimateIdleWattsPerCore(), config.estimateBusyWattsPerCore(), cpus,
+                stat.cpus() < cpus ? "; this JVM may use " + stat.cpus() + " of them (a container's limit): the model "
+                        + "is the machine's, as /proc/stat is" : ""));
         found.add(stat.machineStatReadable()
                 ? "machine-wide CPU time from /proc/stat: readable"
                 : "machine-wide CPU time from /proc/stat: NOT readable, so only this process's CPU time is modelled");

@@ -59,5 +59,20 @@ class NvmlAgentIT {
         assertEquals(expected, measured, 0.03 * expected + 2 * WATTS * 0.1,
                 "gpu:0 over " + seconds + " s at " + WATTS + " W\n" + output);
         assertTrue(List.of(output.split("\n")).stream().noneMatch(l -> l.contains("carrying on without GPU")), output);
+
+        // A CPU-only service: the stand-in lists no compute process, so the GPU is idle and all its energy is static
+        // (issue 14: it used to land on the instrumented methods, by their wall time, whatever they did).
+        double onMethods = 0;
+        for (JsonNode m : summary.get("methods")) {
+            onMethods += m.at("/domains/gpu:0/selfJ").asDouble();
+        }
+        assertEquals(0.0, onMethods, 1e-9, "no method of a CPU-only service gets GPU energy");
+        double idle = Double.NaN;
+        for (JsonNode b : summary.get("buckets")) {
+            if (b.get("name").asText().equals("(static/idle)")) {
+                idle = b.at("/domains/gpu:0/selfJ").asDouble();
+            }
+        }
+        assertEquals(measured, idle, 1e-6, "the idle GPU's energy is (static/idle)'s: " + summary.get("buckets"));
     }
 }

@@ -184,7 +184,7 @@ class NvmlPowerSourceTest {
             readAt(s, 0);
             assertEquals(0.75, s.processShare(0), 1e-9, "60 of 80 SM-utilisation points are ours");
             assertEquals(1.0, s.processShare(1), "alone on the GPU");
-            assertTrue(Double.isNaN(s.processShare(2)), "nobody on the GPU: unknown");
+            assertEquals(io.energy.power.PowerSource.DEVICE_IDLE, s.processShare(2), "nobody on the GPU: idle");
         }
     }
 

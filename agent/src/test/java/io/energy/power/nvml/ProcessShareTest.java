@@ -38,8 +38,10 @@ class ProcessShareTest {
     }
 
     @Test
-    void nobodyOnTheGpuIsUnknown() {
-        assertTrue(Double.isNaN(ProcessShare.of(SELF, new long[0], null, true)));
+    void nobodyOnTheGpuMeansTheDeviceIsIdle() {
+        assertEquals(io.energy.power.PowerSource.DEVICE_IDLE, ProcessShare.of(SELF, new long[0], null, true));
+        assertEquals(io.energy.power.PowerSource.DEVICE_IDLE, ProcessShare.of(SELF, new long[0], null, false),
+                "an empty list is empty in any PID namespace");
     }
 
     @Test
