@@ -33,7 +33,7 @@ class OptionTableReadmeTest {
             return;
         }
         assertEquals(expected, inReadme, "README.md's option table differs from OptionTable; regenerate it with "
-                + "mvn -B -o test -pl agent -Dtest=OptionTableReadmeTest -Denergy.regenerate.docs=true "
+                + "mvn -B -o test -pl core -am -Dtest=OptionTableReadmeTest -Denergy.regenerate.docs=true "
                 + "-Dsurefire.failIfNoSpecifiedTests=false");
     }
 }

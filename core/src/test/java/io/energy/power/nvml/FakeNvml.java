@@ -11,8 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The NVML stand-in (src/test/c/fake_nvml.c), compiled with gcc once per test JVM, and its control
- * functions. Without gcc the tests fail and say so: the NVML binding must never go untested quietly.
+ * The NVML stand-in (core/src/test/c/fake_nvml.c), compiled with gcc once per test JVM, and its control
+ * functions; agent/'s NvmlAgentIT builds it from the same source through the core's test-jar. Without gcc the
+ * tests fail and say so: the NVML binding must never go untested quietly.
  */
 final class FakeNvml {
     private static Path built;
@@ -40,7 +41,7 @@ final class FakeNvml {
 
     /** Builds the library into {@code target/<dir>/libnvidia-ml.so.1} and returns its absolute path. */
     static Path compile(String dir) {
-        Path source = moduleDir().resolve("src/test/c/fake_nvml.c");
+        Path source = moduleDir().resolveSibling("core").resolve("src/test/c/fake_nvml.c");
         Path out = moduleDir().resolve("target").resolve(dir).resolve("libnvidia-ml.so.1");
         try {
             Files.createDirectories(out.getParent());
