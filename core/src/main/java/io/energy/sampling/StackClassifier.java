@@ -15,10 +15,10 @@ import java.util.List;
 public final class StackClassifier {
     /** Packages of the agent itself: frames there are the agent's cost, never an application method's. */
     private static final String[] AGENT_PACKAGES = {
-        "io/energy/agent/", "io/energy/attribute/", "io/energy/bridge/", "io/energy/config/", "io/energy/control/",
+        "io/energy/agent/", "io/energy/attribute/", "io/energy/bridge/", "io/energy/config/", "io/energy/command/",
         "io/energy/instrument/", "io/energy/power/", "io/energy/report/", "io/energy/sampling/", "io/energy/shaded/",
         "io/energy/session/", "io/energy/attach/", "io/energy/window/", "io/energy/metrics/", "io/energy/export/",
-        "io.energy.agent.", "io.energy.attribute.", "io.energy.bridge.", "io.energy.config.", "io.energy.control.",
+        "io.energy.agent.", "io.energy.attribute.", "io.energy.bridge.", "io.energy.config.", "io.energy.command.",
         "io.energy.instrument.", "io.energy.power.", "io.energy.report.", "io.energy.sampling.", "io.energy.shaded.",
         "io.energy.session.", "io.energy.attach.", "io.energy.window.", "io.energy.metrics.", "io.energy.export.",
         "one/profiler/", "one.profiler.",

@@ -38,7 +38,7 @@ class StackClassifierEdgeTest {
     @Test
     void aNativeThreadRunningAgentJavaCodeIsTheAgentButAnAgentLibraryFrameIsNot() {
         assertEquals(ThreadKind.AGENT,
-                classifier.classify("start_thread;thread_native_entry;io/energy/control/Collector.run").kind);
+                classifier.classify("start_thread;thread_native_entry;io/energy/session/Collector.run").kind);
         assertEquals(ThreadKind.AGENT, StackClassifier.jvmKind(List.of("start_thread", "one/profiler/Sampler.run")));
         // The profiler's shared library starts like its package but is no Java frame.
         assertEquals(ThreadKind.VM, classifier.classify("start_thread;one/profiler/libasyncProfiler.so").kind);

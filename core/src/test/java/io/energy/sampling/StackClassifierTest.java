@@ -84,7 +84,7 @@ class StackClassifierTest {
 
     @Test
     void theAgentsOwnThreadAndTheBridgeInsideAnApplicationThreadAreTheAgentBucket() {
-        assertEquals(ThreadKind.AGENT, classifier.classify("java/lang/Thread.run;io/energy/control/Collector.run;"
+        assertEquals(ThreadKind.AGENT, classifier.classify("java/lang/Thread.run;io/energy/session/Collector.run;"
                 + "io/energy/sampling/AsyncProfilerSampler.harvest;one/profiler/AsyncProfiler.dumpCollapsed0").kind);
         assertEquals(ThreadKind.AGENT, classifier.classify("com/acme/App.main;com/acme/App.work;"
                 + "io/energy/bridge/EnergyBridge.enter").kind);

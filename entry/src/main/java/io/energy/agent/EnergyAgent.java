@@ -23,7 +23,7 @@ import java.util.jar.JarFile;
  */
 public final class EnergyAgent {
     private static final String CORE = "META-INF/energy/energy-core.jar";
-    private static final String FRONT_DOOR = "io.energy.control.AgentCore";
+    private static final String FRONT_DOOR = "io.energy.command.AgentCore";
     /** The tooling that reads finished runs (diff, compare), with its own (relocated) Jackson. */
     private static final String TOOLS = "META-INF/energy/energy-tools.jar";
     private static final java.util.Set<String> TOOL_COMMANDS = java.util.Set.of("diff", "compare");
@@ -48,7 +48,7 @@ public final class EnergyAgent {
             return;
         }
         ClassLoader loader = core(null);
-        Class<?> cli = Class.forName("io.energy.control.AgentCommandLine", true, loader);
+        Class<?> cli = Class.forName("io.energy.command.AgentCommandLine", true, loader);
         cli.getMethod("main", String[].class).invoke(null, (Object) args);
     }
 
@@ -118,7 +118,7 @@ public final class EnergyAgent {
                 ClassLoader.getPlatformClassLoader());
         if (inst != null) {
             // The bridge must be visible from every class loader, because advice is inlined everywhere.
-            Class.forName("io.energy.control.BridgeInstaller", true, loader)
+            Class.forName("io.energy.command.BridgeInstaller", true, loader)
                     .getMethod("install", Instrumentation.class, File.class).invoke(null, inst, jar);
         }
         coreLoader = loader;

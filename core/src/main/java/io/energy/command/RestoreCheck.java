@@ -1,4 +1,4 @@
-package io.energy.control;
+package io.energy.command;
 
 import io.energy.config.Config;
 

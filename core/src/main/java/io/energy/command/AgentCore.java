@@ -1,9 +1,11 @@
-package io.energy.control;
+package io.energy.command;
 
 import io.energy.config.Config;
 import io.energy.config.ConfigException;
 import io.energy.config.ConfigParser;
 import io.energy.protocol.AttachProtocol;
+import io.energy.session.AgentLog;
+import io.energy.session.EnergySession;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;

@@ -1,4 +1,4 @@
-package io.energy.control;
+package io.energy.session;
 
 import io.energy.config.Config;
 import io.energy.report.LiveEvents;

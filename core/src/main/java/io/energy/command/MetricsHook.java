@@ -1,8 +1,10 @@
-package io.energy.control;
+package io.energy.command;
 
 import io.energy.config.MetricsOptions;
 import io.energy.metrics.PrometheusEndpoint;
 import io.energy.report.EnergyProfile;
+import io.energy.session.AgentLog;
+import io.energy.session.EnergySession;
 
 /**
  * Between the agent's lifecycle (AgentCore) and the live metrics endpoint. The endpoint's classes, and

@@ -1,4 +1,6 @@
-package io.energy.control;
+package io.energy.command;
+
+import io.energy.session.AgentLog;
 
 import java.io.File;
 import java.io.IOException;

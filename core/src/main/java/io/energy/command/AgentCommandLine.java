@@ -1,4 +1,4 @@
-package io.energy.control;
+package io.energy.command;
 
 import io.energy.config.Config;
 import io.energy.config.ConfigException;
@@ -7,6 +7,7 @@ import io.energy.config.OptionTable;
 import io.energy.power.ProbeResult;
 import io.energy.power.select.SourceSelector;
 import io.energy.power.nvml.NvmlBench;
+import io.energy.session.EnergySession;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package io.energy.control;
+package io.energy.command;
 
 import org.junit.jupiter.api.Test;
 

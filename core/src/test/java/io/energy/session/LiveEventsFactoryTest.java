@@ -1,4 +1,4 @@
-package io.energy.control;
+package io.energy.session;
 
 import io.energy.config.ConfigParser;
 import io.energy.report.LiveEvents;

@@ -1,4 +1,4 @@
-package io.energy.control;
+package io.energy.session;
 
 import io.energy.attribute.CallPathSampler;
 import io.energy.attribute.EnergyLedger;

@@ -1,4 +1,4 @@
-package io.energy.control;
+package io.energy.session;
 
 import io.energy.attribute.CallPathSampler;
 import io.energy.attribute.EnergyLedger;
@@ -37,7 +37,7 @@ public final class EnergySession {
      * Stack size of the agent's own threads: building the profile and writing it walk the call tree
      * recursively, and a tree may be max.depth (up to 10 000) frames deep.
      */
-    static final long DEEP_STACK = 64L * 1024 * 1024;
+    public static final long DEEP_STACK = 64L * 1024 * 1024;
 
     private final Config config;
     private final Instrumentation inst;
@@ -70,7 +70,7 @@ public final class EnergySession {
     /** The bridge's count of swallowed throwables is per JVM; a session reports its own (issue 14). */
     private long bridgeErrorsAtStart;
 
-    EnergySession(Config config, Instrumentation inst) {
+    public EnergySession(Config config, Instrumentation inst) {
         this.config = config;
         this.inst = inst;
     }
@@ -79,7 +79,7 @@ public final class EnergySession {
         return config;
     }
 
-    void start() {
+    public void start() {
         source = SourceSelector.select(config, stat, AgentLog::problem);
         for (String line : source.describe().split("\n")) {
             AgentLog.info("source " + line);
@@ -372,7 +372,7 @@ public final class EnergySession {
      * Stops measuring, writes the final outputs and (when detaching from a live JVM) restores the
      * original bytecode. Safe to call twice.
      */
-    synchronized EnergyProfile stop(boolean restoreClasses, boolean printTable) {
+    public synchronized EnergyProfile stop(boolean restoreClasses, boolean printTable) {
         if (stopped) {
             return null;
         }
