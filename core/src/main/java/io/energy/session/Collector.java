@@ -20,12 +20,25 @@ import java.util.concurrent.locks.LockSupport;
  * thread.
  */
 final class Collector implements Runnable {
-    /** What the session does on the collector thread at flush and checkpoint time. */
-    interface Hooks {
+    /**
+     * Everything the collector says back, to its session: the one way out of this class. Called on the
+     * collector thread, or on the stopping thread for the last interval once the collector has ended.
+     */
+    interface Listener {
+        /** CPU time of the agent's own threads so far: what the ledger charges to the agent, not to methods. */
+        long agentCpuNanos();
+
+        /** An interval was attributed; the ledger lock is held. */
+        void intervalClosed(IntervalInput in);
+
+        /** A flush window ended and the call counts are in the ledger (JFR events, checkpoints). */
         void flushed(long nowNanos);
+
+        /** Something failed on the collector thread; the collector goes on (or ends, if it never started). */
+        void internalError(String where, Throwable t);
     }
 
-    private final EnergySession session;
+    private final Listener listener;
     private final EnergyLedger ledger;
     private final CallPathSampler sampler;
     /** CPU-time samples of real stacks, or null when CPU energy follows the instrumented paths. */
@@ -35,7 +48,6 @@ final class Collector implements Runnable {
     private final long periodNanos;
     private final long intervalNanos;
     private final long flushNanos;
-    private final Hooks hooks;
     private com.sun.management.ThreadMXBean threads; // set by prime(), on the collector thread
     private boolean primed;
     private final long[] energyNow;
@@ -51,10 +63,10 @@ final class Collector implements Runnable {
     private long lastAgentCpu;
     private long nextFlush;
 
-    Collector(EnergySession session, EnergyLedger ledger, CallPathSampler sampler,
+    Collector(Listener listener, EnergyLedger ledger, CallPathSampler sampler,
               io.energy.sampling.StackSampler stacks, PowerSource source, ProcStat stat,
-              long periodNanos, long intervalNanos, long flushNanos, Hooks hooks) {
-        this.session = session;
+              long periodNanos, long intervalNanos, long flushNanos) {
+        this.listener = listener;
         this.ledger = ledger;
         this.sampler = sampler;
         this.stacks = stacks;
@@ -63,7 +75,6 @@ final class Collector implements Runnable {
         this.periodNanos = periodNanos;
         this.intervalNanos = intervalNanos;
         this.flushNanos = flushNanos;
-        this.hooks = hooks;
         int n = source.domains().size();
         this.energyNow = new long[n];
         this.energyLast = new long[n];
@@ -83,7 +94,7 @@ final class Collector implements Runnable {
         lastMachineBusy = stat.machineBusyNanos();
         // The agent's own start-up CPU (opening the source, the management beans) is before the first interval:
         // counting from zero would charge all of it to (energy agent) in the first 100 ms.
-        lastAgentCpu = session.agentCpuNanos();
+        lastAgentCpu = listener.agentCpuNanos();
         nextFlush = now + flushNanos;
         primed = true;
     }
@@ -102,7 +113,7 @@ final class Collector implements Runnable {
                 prime();
             }
         } catch (Throwable t) {
-            session.internalError("collector", t);
+            listener.internalError("collector", t);
             return;
         }
         long next = System.nanoTime() + periodNanos;
@@ -121,7 +132,7 @@ final class Collector implements Runnable {
             try {
                 tick(now);
             } catch (Throwable t) {
-                session.internalError("collector", t);
+                listener.internalError("collector", t);
             }
         }
     }
@@ -144,7 +155,7 @@ final class Collector implements Runnable {
             synchronized (ledger) {
                 sampler.syncCalls(ledger);
             }
-            hooks.flushed(now);
+            listener.flushed(now);
         }
     }
 
@@ -166,7 +177,7 @@ final class Collector implements Runnable {
         }
         long proc = stat.processCpuNanos();
         long machine = stat.machineBusyNanos();
-        long agentCpu = session.agentCpuNanos();
+        long agentCpu = listener.agentCpuNanos();
         // With a stack sampler no thread is asked for its CPU time: CPU energy follows the samples (an empty
         // array reads as "unknown" for every thread).
         long[] cpu = stacks == null ? threadCpuTimes(sampler.contexts()) : new long[0];
@@ -186,7 +197,7 @@ final class Collector implements Runnable {
         lastAgentCpu = agentCpu;
         intervalStart = now;
         intervalTicks = 0;
-        session.intervalClosed(in);
+        listener.intervalClosed(in);
     }
 
     /**

@@ -151,8 +151,8 @@ public final class EnergySession {
             writerThreadId = t.getId();
             return t;
         });
-        collector = new Collector(this, ledger, sampler, stacks, source, stat, periodNanos, config.interval().toNanos(),
-                config.flush().toNanos(), this::flushed);
+        collector = new Collector(new CollectorEvents(), ledger, sampler, stacks, source, stat, periodNanos,
+                config.interval().toNanos(), config.flush().toNanos());
         windows = new io.energy.window.WindowTracker(ledger, registry, source.name(), config.interval().toNanos(),
                 config.jfr());
         windows.onWindowEnd(collector::harvestAtNextInterval);
@@ -176,6 +176,29 @@ public final class EnergySession {
                 + ", writing to " + config.out().toAbsolutePath());
     }
 
+    /** The collector's one way back into the session (on the collector thread). */
+    private final class CollectorEvents implements Collector.Listener {
+        @Override
+        public long agentCpuNanos() {
+            return EnergySession.this.agentCpuNanos();
+        }
+
+        @Override
+        public void intervalClosed(IntervalInput in) {
+            EnergySession.this.intervalClosed(in);
+        }
+
+        @Override
+        public void flushed(long nowNanos) {
+            EnergySession.this.flushed(nowNanos);
+        }
+
+        @Override
+        public void internalError(String where, Throwable t) {
+            EnergySession.this.internalError(where, t);
+        }
+    }
+
     private void flushed(long now) {
         synchronized (ledger) {
             try {
@@ -191,7 +214,7 @@ public final class EnergySession {
         }
     }
 
-    void intervalClosed(IntervalInput in) {
+    private void intervalClosed(IntervalInput in) {
         try {
             live.interval(ledger, in, source);
         } catch (Throwable t) {
@@ -253,7 +276,7 @@ public final class EnergySession {
         return bean;
     }
 
-    long agentCpuNanos() {
+    private long agentCpuNanos() {
         com.sun.management.ThreadMXBean threadBean = threads();
         long n = 0;
         long c = collector == null ? -1 : collector.threadId();
@@ -267,7 +290,7 @@ public final class EnergySession {
         return n;
     }
 
-    void internalError(String where, Throwable t) {
+    private void internalError(String where, Throwable t) {
         if (internalErrors.incrementAndGet() <= 5) {
             AgentLog.problem("internal error in " + where + " (the application is not affected): " + t);
         }
