@@ -54,7 +54,7 @@ public final class EnergySession {
     private Collector collector;
     private io.energy.sampling.StackSampler stacks;
     private String samplerLabel = "call-paths";
-    /** The instrumented-path sampler's period, chosen once in start(). */
+    /** The instrumented-path sampler's period, from start()'s SessionPlan. */
     private long pathPeriodNanos;
     private LiveEvents live = LiveEvents.NONE;
     private ExecutorService writer;
@@ -85,56 +85,29 @@ public final class EnergySession {
             AgentLog.info("source " + line);
         }
         List<Domain> domains = source.domains();
-        double[] idle = new double[domains.size()];
-        List<String> idleUnknown = new ArrayList<>();
-        for (int d = 0; d < idle.length; d++) {
-            Domain dom = domains.get(d);
-            Double configured = config.idleWatts().get(dom.key());
-            if (configured == null) {
-                configured = config.idleWatts().get(dom.kind());
-            }
-            idle[d] = configured != null ? configured : source.idleWatts(d);
-            if (Double.isNaN(idle[d])) {
-                idleUnknown.add(dom.key());
-            }
-            if (dom.estimated()) {
-                notes.add(dom.key() + " is ESTIMATED from CPU time (" + dom.origin() + "): no energy counter was "
-                        + "readable on this machine. Run `java -jar energy.jar doctor` to see why.");
-            }
-        }
-        if (!idleUnknown.isEmpty()) {
-            notes.add("Idle power of " + String.join(", ", idleUnknown) + " is unknown, so all of that energy is "
-                    + "treated as dynamic; set idle=KIND:WATTS (e.g. idle=package:12;gpu:70) to separate the "
-                    + "machine's static energy.");
-        }
-        long stackPeriod = (config.samplePeriod().isZero() ? Config.STACK_SAMPLE_PERIOD : config.samplePeriod())
-                .toNanos();
         io.energy.sampling.SamplerSelector.Choice choice = io.energy.sampling.SamplerSelector.select(
                 config.sampler().name().toLowerCase(java.util.Locale.ROOT),
                 config.samplerEvent().name().toLowerCase(java.util.Locale.ROOT), registry::frame,
-                config.maxDepth(), stackPeriod, Math.max(1000, 2 * config.maxPaths()), AgentLog::problem);
+                config.maxDepth(), SessionPlan.stackPeriodNanos(config), Math.max(1000, 2 * config.maxPaths()),
+                AgentLog::problem);
         stacks = choice.sampler();
         samplerLabel = stacks == null ? choice.label() : stacks.name();
+        // The policy (idle watts, periods) is SessionPlan's; from here on start() carries it out.
+        SessionPlan plan = SessionPlan.of(config, domains, source::idleWatts, stacks != null);
+        notes.addAll(plan.notes());
         notes.addAll(choice.notes());
         AgentLog.info("sampler " + choice.label());
         ledger = new EnergyLedger(domains, new EnergyLedger.Options(config.dedicated(),
-                config.staticShare() == Config.StaticShare.PROCESS, idle, config.maxPaths(), id -> {
+                config.staticShare() == Config.StaticShare.PROCESS, plan.idleWatts(), config.maxPaths(), id -> {
                     MethodRegistry.MethodInfo m = registry.info(id);
                     return m != null && registry.instrumented(id) && config.inGpuScope(m.className(), m.methodName());
                 }, stacks != null));
-        boolean fineCounter = false;
-        for (Domain dom : domains) {
-            fineCounter |= !dom.estimated() && dom.grainNanos() <= 2_000_000L;
-        }
-        // With a stack sampler the collector's own tick only follows instrumented threads (wall time, GPU
-        // windows, long calls); with nothing instrumented it wakes once an interval, not every few ms.
-        pathPeriodNanos = config.samplePeriodFor(fineCounter).toNanos();
-        long periodNanos = stacks != null && config.include().isEmpty() ? config.interval().toNanos() : pathPeriodNanos;
+        pathPeriodNanos = plan.pathPeriodNanos();
+        long periodNanos = plan.collectorPeriodNanos();
         AgentLog.debug("sampling call paths every " + periodNanos / 1000 + " us"
                 + (config.samplePeriod().isZero() ? " (sample.period=auto)" : ""));
         live = LiveEventsFactory.create(config, periodNanos, AgentLog::problem);
-        long longCallTicks = config.longCall().isZero() ? 0
-                : Math.max(1, (config.longCall().toNanos() + periodNanos - 1) / periodNanos);
+        long longCallTicks = plan.longCallTicks();
         io.energy.bridge.LongCallSink sink = live.longCalls(registry);
         if (FaultInjection.in("sink")) {
             sink = (node, ticks) -> {
