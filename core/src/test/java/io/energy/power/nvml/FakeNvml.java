@@ -36,7 +36,7 @@ final class FakeNvml {
     }
 
     static Path moduleDir() {
-        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
     }
 
     /** Builds the library into {@code target/<dir>/libnvidia-ml.so.1} and returns its absolute path. */
