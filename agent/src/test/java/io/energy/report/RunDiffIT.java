@@ -225,7 +225,7 @@ class RunDiffIT {
             assertTrue(tools.stream().noneMatch(n -> n.startsWith("com/fasterxml/")), "no Jackson under its own name");
         }
         String classes = Files.readString(tmp.resolve("work/bases/run1/classes.txt"));
-        assertTrue(classes.contains("io.energy.control.AgentCore"), "the log covers the agent's start");
+        assertTrue(classes.contains("io.energy.command.AgentCore"), "the log covers the agent's start");
         assertFalse(classes.toLowerCase(java.util.Locale.ROOT).contains("jackson"), "no Jackson class loaded in the application's JVM");
     }
 

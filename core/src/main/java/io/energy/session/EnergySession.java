@@ -1,0 +1,488 @@
+package io.energy.session;
+
+import io.energy.attribute.CallPathSampler;
+import io.energy.attribute.EnergyLedger;
+import io.energy.attribute.IntervalInput;
+import io.energy.bridge.EnergyBridge;
+import io.energy.config.Config;
+import io.energy.instrument.Instrumenter;
+import io.energy.instrument.MethodRegistry;
+import io.energy.power.Domain;
+import io.energy.power.PowerSource;
+import io.energy.power.ProcStat;
+import io.energy.power.select.SourceSelector;
+import io.energy.report.EnergyProfile;
+import io.energy.report.LiveEvents;
+import io.energy.report.OutputSet;
+import io.energy.report.ProfileBuilder;
+import io.energy.report.TopTable;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One measuring session: from start (launch or attach) to stop. Wires the stages together in the
+ * order the data flows: instrumentation → bridge → collector (sampler, power source) → ledger → writers.
+ */
+public final class EnergySession {
+    public static final String VERSION = versionOf();
+    /**
+     * Stack size of the agent's own threads: building the profile and writing it walk the call tree
+     * recursively, and a tree may be max.depth (up to 10 000) frames deep.
+     */
+    public static final long DEEP_STACK = 64L * 1024 * 1024;
+
+    private final Config config;
+    private final Instrumentation inst;
+    private final MethodRegistry registry = new MethodRegistry();
+    private final ProcStat stat = new ProcStat();
+    private final CallPathSampler sampler = new CallPathSampler(ctx -> threads().getThreadCpuTime(ctx.threadId));
+    private final AtomicLong internalErrors = new AtomicLong();
+    private final List<String> notes = new ArrayList<>();
+    private final long startEpochMillis = System.currentTimeMillis();
+    private volatile com.sun.management.ThreadMXBean threadBean; // first used on the collector thread
+    private PowerSource source;
+    private EnergyLedger ledger;
+    private Instrumenter instrumenter;
+    private Collector collector;
+    private io.energy.sampling.StackSampler stacks;
+    private String samplerLabel = "call-paths";
+    /** The instrumented-path sampler's period, from start()'s SessionPlan. */
+    private long pathPeriodNanos;
+    private LiveEvents live = LiveEvents.NONE;
+    private ExecutorService writer;
+    private volatile long writerThreadId = -1;
+    private long nextCheckpoint;
+    private boolean writeProblemSaid;
+    private volatile boolean stopped;
+    // ---- measurement windows (io.energy.api, issue 15) ----
+    private io.energy.window.WindowTracker windows;
+    /** Issue 13: the overhead budget, when include patterns are given and overhead is not off. */
+    private volatile BudgetKeeper budgetKeeper;
+    private volatile int inFlightAcrossReset = -1;
+    /** The bridge's count of swallowed throwables is per JVM; a session reports its own (issue 14). */
+    private long bridgeErrorsAtStart;
+
+    public EnergySession(Config config, Instrumentation inst) {
+        this.config = config;
+        this.inst = inst;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public void start() {
+        source = SourceSelector.select(config, stat, AgentLog::problem);
+        for (String line : source.describe().split("\n")) {
+            AgentLog.info("source " + line);
+        }
+        List<Domain> domains = source.domains();
+        io.energy.sampling.SamplerSelector.Choice choice = io.energy.sampling.SamplerSelector.select(
+                config.sampler().name().toLowerCase(java.util.Locale.ROOT),
+                config.samplerEvent().name().toLowerCase(java.util.Locale.ROOT), registry::frame,
+                config.maxDepth(), SessionPlan.stackPeriodNanos(config), Math.max(1000, 2 * config.maxPaths()),
+                AgentLog::problem);
+        stacks = choice.sampler();
+        samplerLabel = stacks == null ? choice.label() : stacks.name();
+        // The policy (idle watts, periods) is SessionPlan's; from here on start() carries it out.
+        SessionPlan plan = SessionPlan.of(config, domains, source::idleWatts, stacks != null);
+        notes.addAll(plan.notes());
+        notes.addAll(choice.notes());
+        AgentLog.info("sampler " + choice.label());
+        ledger = new EnergyLedger(domains, new EnergyLedger.Options(config.dedicated(),
+                config.staticShare() == Config.StaticShare.PROCESS, plan.idleWatts(), config.maxPaths(), id -> {
+                    MethodRegistry.MethodInfo m = registry.info(id);
+                    return m != null && registry.instrumented(id) && config.inGpuScope(m.className(), m.methodName());
+                }, stacks != null));
+        pathPeriodNanos = plan.pathPeriodNanos();
+        long periodNanos = plan.collectorPeriodNanos();
+        AgentLog.debug("sampling call paths every " + periodNanos / 1000 + " us"
+                + (config.samplePeriod().isZero() ? " (sample.period=auto)" : ""));
+        live = LiveEventsFactory.create(config, periodNanos, AgentLog::problem);
+        long longCallTicks = plan.longCallTicks();
+        io.energy.bridge.LongCallSink sink = live.longCalls(registry);
+        if (FaultInjection.in("sink")) {
+            sink = (node, ticks) -> {
+                throw new IllegalStateException("injected fault in the long-call sink");
+            };
+            longCallTicks = 1;
+        }
+        bridgeErrorsAtStart = EnergyBridge.swallowedErrors();
+        EnergyBridge.start(config.maxDepth(), FaultInjection.in("bridge") ? -1 : config.maxPaths(),
+                (int) Math.min(Integer.MAX_VALUE, longCallTicks), sink);
+        writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(null, r, "energy-writer", DEEP_STACK);
+            t.setDaemon(true);
+            writerThreadId = t.getId();
+            return t;
+        });
+        collector = new Collector(new CollectorEvents(), ledger, sampler, stacks, source, stat, periodNanos,
+                config.interval().toNanos(), config.flush().toNanos());
+        windows = new io.energy.window.WindowTracker(ledger, registry, source.name(), config.interval().toNanos(),
+                config.jfr());
+        windows.onWindowEnd(collector::harvestAtNextInterval);
+        windows.install();
+        nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
+                : System.nanoTime() + config.checkpoint().toNanos();
+        collector.start();
+        if (config.include().isEmpty()) {
+            AgentLog.info(stacks != null
+                    ? "no include patterns: joules for every method from CPU-time samples; add include=com.acme.** "
+                    + "for exact call counts and call times"
+                    : "no include patterns and no stack sampler: measuring the process as a whole; name methods "
+                    + "with include=com.acme.**");
+        } else {
+            instrumenter = new Instrumenter(config, registry, AgentLog::debug);
+            instrumenter.install(inst);
+            startBudget();
+        }
+        AgentLog.info("measuring " + (config.include().isEmpty()
+                ? (stacks != null ? "every method" : "the process") : config.include().toString())
+                + ", writing to " + config.out().toAbsolutePath());
+    }
+
+    /** The collector's one way back into the session (on the collector thread). */
+    private final class CollectorEvents implements Collector.Listener {
+        @Override
+        public long agentCpuNanos() {
+            return EnergySession.this.agentCpuNanos();
+        }
+
+        @Override
+        public void intervalClosed(IntervalInput in) {
+            EnergySession.this.intervalClosed(in);
+        }
+
+        @Override
+        public void flushed(long nowNanos) {
+            EnergySession.this.flushed(nowNanos);
+        }
+
+        @Override
+        public void internalError(String where, Throwable t) {
+            EnergySession.this.internalError(where, t);
+        }
+    }
+
+    private void flushed(long now) {
+        synchronized (ledger) {
+            try {
+                live.flush(ledger, registry, now);
+            } catch (Throwable t) {
+                internalError("jfr", t);
+            }
+        }
+        if (now >= nextCheckpoint) {
+            nextCheckpoint = now + config.checkpoint().toNanos();
+            EnergyProfile p = profile();
+            writer.execute(() -> write(p, config.out()));
+        }
+    }
+
+    private void intervalClosed(IntervalInput in) {
+        try {
+            live.interval(ledger, in, source);
+        } catch (Throwable t) {
+            internalError("jfr", t);
+        }
+        try {
+            if (windows != null) {
+                windows.intervalClosed(in);
+            }
+        } catch (Throwable t) {
+            internalError("windows", t);
+        }
+        keepBudget(in.endNanos());
+    }
+
+    // ---- Issue 13: the overhead budget (see BudgetKeeper) ----
+
+    private void startBudget() {
+        if (!config.overheadUnbounded()) {
+            budgetKeeper = new BudgetKeeper(config.overheadBudget(), registry, instrumenter, inst, ledger, sampler,
+                    writer, System.nanoTime());
+        }
+    }
+
+    /** Collector thread, ledger lock held: at each closed interval, unweave what the budget cannot afford. */
+    private void keepBudget(long nowNanos) {
+        BudgetKeeper b = budgetKeeper;
+        if (b != null && !stopped) {
+            try {
+                b.intervalClosed(nowNanos);
+            } catch (Throwable t) {
+                internalError("overhead budget", t);
+            }
+        }
+    }
+
+    private EnergyProfile.Overhead overheadReport() {
+        BudgetKeeper b = budgetKeeper;
+        return b != null ? b.report() : new EnergyProfile.Overhead(0,
+                io.energy.instrument.OverheadBudget.CALL_COST_NANOS, 0, List.of(),
+                instrumenter == null ? 0 : instrumenter.weaveNanos());
+    }
+
+    private String overheadStatus() {
+        EnergyProfile.Overhead o = overheadReport();
+        return "trivial methods not instrumented: " + (instrumenter == null ? 0 : instrumenter.skippedTrivial())
+                + (config.weaveTrivial() ? " (weave.trivial=true)" : "") + "\n"
+                + "overhead budget: " + o.budgetText() + ", counting stopped in " + o.stopped().size() + " methods"
+                + (o.stopped().isEmpty() ? "" : " (hottest first: " + o.stopped().get(0).method() + ")") + "\n";
+    }
+
+    /** The thread MXBean, made on first use: on the collector thread, not before the application's main. */
+    private com.sun.management.ThreadMXBean threads() {
+        com.sun.management.ThreadMXBean bean = this.threadBean;
+        if (bean == null) {
+            bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            this.threadBean = bean;
+        }
+        return bean;
+    }
+
+    private long agentCpuNanos() {
+        com.sun.management.ThreadMXBean threadBean = threads();
+        long n = 0;
+        long c = collector == null ? -1 : collector.threadId();
+        if (c >= 0) {
+            n += Math.max(0, threadBean.getThreadCpuTime(c));
+        }
+        long w = writerThreadId;
+        if (w >= 0) {
+            n += Math.max(0, threadBean.getThreadCpuTime(w));
+        }
+        return n;
+    }
+
+    private void internalError(String where, Throwable t) {
+        if (internalErrors.incrementAndGet() <= 5) {
+            AgentLog.problem("internal error in " + where + " (the application is not affected): " + t);
+        }
+    }
+
+    /** The picture as of now, built under the ledger lock. */
+    public EnergyProfile profile() {
+        synchronized (ledger) {
+            long[] cap = sampler.overCap();
+            EnergyProfile.Health health = new EnergyProfile.Health(cap[0] + ledger.pathsOverCap(), cap[1],
+                    source.anomalies(), ledger.agentCpuNanos(), source.readCostNanos(), ledger.processCpuNanos(),
+                    registry.size(), sampler.threadsSeen(), ledger.nodeCount(),
+                    instrumenter == null ? 0 : instrumenter.skippedTrivial(), overheadReport(), internalErrors.get(),
+                    EnergyBridge.swallowedErrors() - bridgeErrorsAtStart, registry.tooLarge());
+            List<String> n = new ArrayList<>(notes);
+            if (ledger.machineCpuUnknown()) {
+                n.add("Machine-wide CPU time (/proc/stat) was not readable: this process was given all dynamic energy.");
+            }
+            if (internalErrors.get() > 0) {
+                n.add(internalErrors.get() + " internal agent errors were suppressed; the figures may be incomplete.");
+            }
+            if (stacks != null && stacks.problem() != null) {
+                n.add(stacks.problem());
+            }
+            if (windows != null && windows.dropped() > 0) {
+                n.add(windows.dropped() + " older measurement windows are not listed (the last "
+                        + windows.completed().size() + " are).");
+            }
+            EnergyProfile built = ProfileBuilder.build(ledger, registry, VERSION, startEpochMillis, source.name(),
+                    health, n, samplerLabel);
+            return windows == null ? built : built.withWindows(windows.completed());
+        }
+    }
+
+    // ---- live metrics (issue 16) ----
+    private volatile EnergyProfile scrapeProfile;
+    private volatile long scrapeProfileAtNanos;
+    private final Object scrapeLock = new Object(); // not the session's own monitor: stop() holds that while writing
+
+    /**
+     * The profile for a metrics scrape: the same immutable picture the writers read, rebuilt at most once
+     * per {@code maxAgeNanos}, so that scrapes (several scrapers, or a tight scrape interval) under load
+     * take the ledger lock at most once per period. Also answers after stop, from the final ledger.
+     */
+    public EnergyProfile recentProfile(long maxAgeNanos) {
+        synchronized (scrapeLock) {
+            EnergyProfile p = scrapeProfile;
+            long now = System.nanoTime();
+            if (p == null || now - scrapeProfileAtNanos > maxAgeNanos) {
+                p = profile();
+                scrapeProfile = p;
+                scrapeProfileAtNanos = now;
+            }
+            return p;
+        }
+    }
+
+    /** The call-path sampler, for the metrics' info label: one place to change when the sampler does. */
+    public String samplerName() {
+        io.energy.sampling.StackSampler s = stacks;
+        return s == null ? "call-paths" : s.name();
+    }
+
+    /** The sampling period in use: the stack sampler's, or the path sampler's chosen in start(). */
+    public double samplePeriodSeconds() {
+        io.energy.sampling.StackSampler s = stacks;
+        return (s != null ? s.periodNanos() : pathPeriodNanos) / 1e9;
+    }
+
+    /** Writes every output file to {@code dir}; problems are reported once and the data stays in memory. */
+    public List<String> write(EnergyProfile profile, Path dir) {
+        List<String> problems = FaultInjection.in("writer")
+                ? new OutputSet(List.of(new io.energy.report.ProfileWriter() {
+                    @Override
+                    public String fileName() {
+                        return "energy-summary.json";
+                    }
+
+                    @Override
+                    public void write(EnergyProfile p, java.io.OutputStream out) {
+                        throw new IllegalStateException("injected fault in the writer");
+                    }
+                })).writeAll(profile, dir)
+                : SessionOutputs.all().writeAll(profile, dir);
+        if (!problems.isEmpty() && !writeProblemSaid) {
+            writeProblemSaid = true;
+            AgentLog.problem("cannot write outputs to " + dir.toAbsolutePath() + " (" + problems.get(0)
+                    + "); the measurements are kept in memory: set out=DIR or dump to another directory");
+        }
+        return problems;
+    }
+
+    /** Writes every output now without stopping. */
+    public List<String> dump(Path dir) {
+        synchronized (ledger) {
+            sampler.syncCalls(ledger);
+        }
+        return write(profile(), dir);
+    }
+
+    /**
+     * Stops measuring, writes the final outputs and (when detaching from a live JVM) restores the
+     * original bytecode. Safe to call twice.
+     */
+    public synchronized EnergyProfile stop(boolean restoreClasses, boolean printTable) {
+        if (stopped) {
+            return null;
+        }
+        stopped = true;
+        collector.stopAndJoin();
+        EnergyBridge.stop();
+        synchronized (ledger) {
+            try {
+                collector.closeInterval(System.nanoTime(), true);
+            } catch (Throwable t) {
+                // The last interval is lost, not the whole run: the outputs are still written (issue 14).
+                internalError("collector", t);
+            }
+            sampler.syncCalls(ledger);
+        }
+        if (stacks != null) {
+            stacks.stop();
+        }
+        if (windows != null) {
+            windows.uninstall();
+        }
+        EnergyProfile p = profile();
+        writer.shutdown();
+        try {
+            writer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<String> problems = write(p, config.out());
+        if (printTable && config.top() > 0) {
+            System.err.print(TopTable.render(p, config.top(), problems.isEmpty()
+                    ? config.out().toAbsolutePath().toString() : null));
+        }
+        if (restoreClasses && instrumenter != null) {
+            instrumenter.reset(inst);
+            inFlightAcrossReset = callsStillInInstrumentedCode();
+        }
+        live.close();
+        source.close();
+        return p;
+    }
+
+    /**
+     * Threads still inside an instrumented call that began before the bridge stopped (issue 14). The bridge
+     * is off by now, so a thread's path only moves outwards: one that is not at its root after the reset was
+     * inside that call during the whole reset. The attach test uses this to prove its calls were in flight.
+     */
+    private int callsStillInInstrumentedCode() {
+        int n = 0;
+        for (io.energy.bridge.ThreadContext c : sampler.contexts()) {
+            if (c.thread.isAlive() && c.current() != c.root) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** See {@link #callsStillInInstrumentedCode()}; -1 until a stop has reset the classes. */
+    public int inFlightAcrossReset() {
+        return inFlightAcrossReset;
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    public String status() {
+        EnergyProfile p = profile();
+        StringBuilder sb = new StringBuilder();
+        sb.append("energy ").append(VERSION).append(" running since ")
+                .append(java.time.Instant.ofEpochMilli(startEpochMillis)).append('\n');
+        sb.append("sources:\n");
+        for (String line : source.describe().split("\n")) {
+            sb.append("  ").append(line).append('\n');
+        }
+        sb.append("sampler: ").append(stacks == null ? samplerLabel : stacks.describe()).append('\n');
+        sb.append("methods instrumented: ").append(registry.size())
+                .append(instrumenter == null ? "" : " in " + instrumenter.instrumentedTypes().size() + " classes")
+                .append('\n');
+        long total = p.measuredTotal();
+        sb.append(String.format(java.util.Locale.ROOT, "joules so far: %.3f J%s%n", total / 1e9,
+                p.estimated() ? " (estimated)" : ""));
+        sb.append("paths over cap: ").append(p.health().pathsOverCap()).append(", calls beyond depth: ")
+                .append(p.health().callsBeyondDepth()).append(", source anomalies: ").append(p.health().anomalies())
+                .append('\n');
+        sb.append(overheadStatus());
+        return sb.toString();
+    }
+
+    /** What finds the stacks that CPU energy follows. */
+    public String samplerDescription() {
+        io.energy.sampling.StackSampler s = stacks;
+        return s == null ? samplerLabel : s.describe();
+    }
+
+    public boolean hasStackSampler() {
+        return stacks != null;
+    }
+
+    /** One line per domain: what the power source reads. */
+    public String sourceDescription() {
+        return source.describe();
+    }
+
+    public MethodRegistry registry() {
+        return registry;
+    }
+
+    public Instrumenter instrumenter() {
+        return instrumenter;
+    }
+
+    private static String versionOf() {
+        String v = EnergySession.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}
