@@ -61,22 +61,7 @@ class PrometheusEndpointIT {
         EnergyProfile profile = Profiles.flat(self, 500_000_000L);
         int port = PrometheusServer.freePort();
         MetricsOptions options = ConfigParser.parse("prometheus=" + port, new Properties()).metrics();
-        String said = PrometheusEndpoint.sessionStarted(options, new PrometheusEndpoint.Session() {
-            @Override
-            public EnergyProfile profile(long maxAgeNanos) {
-                return profile;
-            }
-
-            @Override
-            public String sampler() {
-                return "instrumented-paths";
-            }
-
-            @Override
-            public double samplePeriodSeconds() {
-                return 0.01;
-            }
-        }, null, p -> {
+        String said = PrometheusEndpoint.sessionStarted(options, fixed(profile), null, p -> {
             throw new AssertionError(p);
         });
         try (PrometheusServer prom = PrometheusServer.start(dir.resolve("prom"), "127.0.0.1:" + port)) {
@@ -130,6 +115,26 @@ class PrometheusEndpointIT {
         }
     }
 
+    /** A session that always serves {@code profile}, as the path sampler at 10 ms would. */
+    private static PrometheusEndpoint.Session fixed(EnergyProfile profile) {
+        return new PrometheusEndpoint.Session() {
+            @Override
+            public EnergyProfile profile(long maxAgeNanos) {
+                return profile;
+            }
+
+            @Override
+            public String sampler() {
+                return "instrumented-paths";
+            }
+
+            @Override
+            public double samplePeriodSeconds() {
+                return 0.01;
+            }
+        };
+    }
+
     private static boolean endpointClasses(String classLog) {
         return classLog.contains("io.energy.shaded.prometheus.") || classLog.contains("io.energy.metrics.")
                 || classLog.contains("sun.net.httpserver.");
@@ -142,22 +147,7 @@ class PrometheusEndpointIT {
             MetricsOptions options = ConfigParser.parse("prometheus=" + taken.getLocalPort(), new Properties()).metrics();
             List<String> problems = new ArrayList<>();
             EnergyProfile profile = Profiles.flat(Map.of("a.A.run", 1L), 0);
-            String said = PrometheusEndpoint.sessionStarted(options, new PrometheusEndpoint.Session() {
-                @Override
-                public EnergyProfile profile(long maxAgeNanos) {
-                    return profile;
-                }
-
-                @Override
-                public String sampler() {
-                    return "instrumented-paths";
-                }
-
-                @Override
-                public double samplePeriodSeconds() {
-                    return 0.01;
-                }
-            }, null, problems::add);
+            String said = PrometheusEndpoint.sessionStarted(options, fixed(profile), null, problems::add);
             assertEquals(1, problems.size(), problems.toString());
             assertTrue(said.startsWith("the Prometheus endpoint could not listen on 127.0.0.1:" + taken.getLocalPort()), said);
             assertTrue(said.contains("measuring goes on without it"), said);

@@ -1,5 +1,7 @@
 package io.energy.attach;
 
+import io.energy.it.PrometheusServer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;

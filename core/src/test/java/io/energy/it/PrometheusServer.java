@@ -40,7 +40,7 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /** The prometheus (or promtool) binary: -Denergy.prometheus.dir=DIR, else /usr/bin. */
-    static Path binary(String name) {
+    public static Path binary(String name) {
         Path p = Path.of(System.getProperty("energy.prometheus.dir", "/usr/bin"), name);
         if (!Files.isExecutable(p)) {
             String why = "no " + name + " at " + p + " (apt-get install prometheus; .ci/run installs it)";
@@ -52,14 +52,14 @@ public final class PrometheusServer implements AutoCloseable {
         return p;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
     /** Starts Prometheus scraping {@code target} (host:port) every second; returns once it is ready. */
-    static PrometheusServer start(Path dir, String target) throws Exception {
+    public static PrometheusServer start(Path dir, String target) throws Exception {
         Path bin = binary("prometheus");
         Files.createDirectories(dir);
         Path config = dir.resolve("prometheus.yml");
@@ -100,14 +100,14 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /** /api/v1/query at {@code atSeconds} (epoch seconds; NaN = now): the result vector. */
-    JsonNode query(String promql, double atSeconds) throws Exception {
+    public JsonNode query(String promql, double atSeconds) throws Exception {
         String path = "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
                 + (Double.isNaN(atSeconds) ? "" : "&time=" + atSeconds);
         return data(path).get("result");
     }
 
     /** /api/v1/query_range: the result matrix. */
-    JsonNode queryRange(String promql, double start, double end, double step) throws Exception {
+    public JsonNode queryRange(String promql, double start, double end, double step) throws Exception {
         return data("/api/v1/query_range?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
                 + "&start=" + start + "&end=" + end + "&step=" + step).get("result");
     }
@@ -122,7 +122,7 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /** The single value of an instant query, or NaN when it has no result. */
-    double value(String promql, double atSeconds) throws Exception {
+    public double value(String promql, double atSeconds) throws Exception {
         JsonNode result = query(promql, atSeconds);
         if (result.size() == 0) {
             return Double.NaN;
@@ -134,7 +134,7 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /** Waits (bounded) until the instant query has a result satisfying {@code ok}. */
-    double awaitValue(String promql, java.util.function.DoublePredicate ok, long timeoutSeconds) throws Exception {
+    public double awaitValue(String promql, java.util.function.DoublePredicate ok, long timeoutSeconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         double v = Double.NaN;
         while (System.nanoTime() < deadline) {
@@ -148,7 +148,7 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /** Every sample value of a range query, over all series. */
-    List<Double> rangeValues(String promql, double start, double end) throws Exception {
+    public List<Double> rangeValues(String promql, double start, double end) throws Exception {
         List<Double> out = new ArrayList<>();
         for (JsonNode series : queryRange(promql, start, end, 1)) {
             for (JsonNode v : series.get("values")) {
@@ -158,12 +158,12 @@ public final class PrometheusServer implements AutoCloseable {
         return out;
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
     /** Runs {@code promtool check metrics} on an exposition; returns exit code and output. */
-    static String[] promtoolCheck(Path dir, String exposition) throws Exception {
+    public static String[] promtoolCheck(Path dir, String exposition) throws Exception {
         Path in = Files.writeString(dir.resolve("scrape.txt"), exposition);
         Path out = dir.resolve("promtool.out");
         Process p = new ProcessBuilder(binary("promtool").toString(), "check", "metrics").redirectInput(in.toFile())
