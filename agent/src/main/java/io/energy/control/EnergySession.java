@@ -45,7 +45,8 @@ public final class EnergySession {
     private final ProcStat stat = new ProcStat();
     private final CallPathSampler sampler = new CallPathSampler(ctx -> threads().getThreadCpuTime(ctx.threadId));
     private final AtomicLong internalErrors = new AtomicLong();
-    private final List<String> notes = new ArrayList<>();
+    /** Written by the start and, at launch, by the sampler's start thread; read by every profile. */
+    private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long startEpochMillis = System.currentTimeMillis();
     private volatile com.sun.management.ThreadMXBean threadBean; // first used on the collector thread
     private PowerSource source;
@@ -53,7 +54,8 @@ public final class EnergySession {
     private Instrumenter instrumenter;
     private Collector collector;
     private io.energy.sampling.StackSampler stacks;
-    private String samplerLabel = "call-paths";
+    private volatile String samplerLabel = "call-paths";
+    private boolean samplerInBackground;
     /** The instrumented-path sampler's period, chosen once in start(). */
     private long pathPeriodNanos;
     private LiveEvents live = LiveEvents.NONE;
@@ -80,7 +82,23 @@ public final class EnergySession {
     }
 
     void start() {
+        PhaseClock clock = new PhaseClock("start");
+        long stackPeriod = (config.samplePeriod().isZero() ? Config.STACK_SAMPLE_PERIOD : config.samplePeriod())
+                .toNanos();
+        java.util.function.Supplier<io.energy.sampling.SamplerSelector.Choice> chooseSampler = () ->
+                io.energy.sampling.SamplerSelector.select(config.sampler().name().toLowerCase(java.util.Locale.ROOT),
+                        config.samplerEvent().name().toLowerCase(java.util.Locale.ROOT), registry::frame,
+                        config.maxDepth(), stackPeriod, Math.max(1000, 2 * config.maxPaths()), AgentLog::problem);
+        BackgroundSampler background = null;
+        if (samplerInBackground && config.sampler() != Config.Sampler.PATHS) {
+            // First, so that it overlaps the rest of the start and the application's own (see BackgroundSampler).
+            background = new BackgroundSampler(stackPeriod);
+            background.begin(chooseSampler, this::samplerChosen);
+            stacks = background;
+            samplerLabel = "starting";
+        }
         source = SourceSelector.select(config, stat, AgentLog::problem);
+        clock.mark("power source");
         for (String line : source.describe().split("\n")) {
             AgentLog.info("source " + line);
         }
@@ -107,16 +125,12 @@ public final class EnergySession {
                     + "treated as dynamic; set idle=KIND:WATTS (e.g. idle=package:12;gpu:70) to separate the "
                     + "machine's static energy.");
         }
-        long stackPeriod = (config.samplePeriod().isZero() ? Config.STACK_SAMPLE_PERIOD : config.samplePeriod())
-                .toNanos();
-        io.energy.sampling.SamplerSelector.Choice choice = io.energy.sampling.SamplerSelector.select(
-                config.sampler().name().toLowerCase(java.util.Locale.ROOT),
-                config.samplerEvent().name().toLowerCase(java.util.Locale.ROOT), registry::frame,
-                config.maxDepth(), stackPeriod, Math.max(1000, 2 * config.maxPaths()), AgentLog::problem);
-        stacks = choice.sampler();
-        samplerLabel = stacks == null ? choice.label() : stacks.name();
-        notes.addAll(choice.notes());
-        AgentLog.info("sampler " + choice.label());
+        if (background == null) {
+            io.energy.sampling.SamplerSelector.Choice choice = chooseSampler.get();
+            stacks = choice.sampler();
+            clock.mark("stack sampler");
+            samplerChosen(choice);
+        }
         ledger = new EnergyLedger(domains, new EnergyLedger.Options(config.dedicated(),
                 config.staticShare() == Config.StaticShare.PROCESS, idle, config.maxPaths(), id -> {
                     MethodRegistry.MethodInfo m = registry.info(id);
@@ -132,7 +146,9 @@ public final class EnergySession {
         long periodNanos = stacks != null && config.include().isEmpty() ? config.interval().toNanos() : pathPeriodNanos;
         AgentLog.debug("sampling call paths every " + periodNanos / 1000 + " us"
                 + (config.samplePeriod().isZero() ? " (sample.period=auto)" : ""));
+        clock.mark("ledger");
         live = LiveEventsFactory.create(config, periodNanos, AgentLog::problem);
+        clock.mark("live events");
         long longCallTicks = config.longCall().isZero() ? 0
                 : Math.max(1, (config.longCall().toNanos() + periodNanos - 1) / periodNanos);
         io.energy.bridge.LongCallSink sink = live.longCalls(registry);
@@ -153,13 +169,16 @@ public final class EnergySession {
         });
         collector = new Collector(this, ledger, sampler, stacks, source, stat, periodNanos, config.interval().toNanos(),
                 config.flush().toNanos(), this::flushed);
+        clock.mark("bridge, writer, collector");
         windows = new io.energy.window.WindowTracker(ledger, registry, source.name(), config.interval().toNanos(),
                 config.jfr());
         windows.onWindowEnd(collector::harvestAtNextInterval);
         windows.install();
         nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.checkpoint().toNanos();
+        clock.mark("windows");
         collector.start();
+        clock.mark("collector thread");
         if (config.include().isEmpty()) {
             AgentLog.info(stacks != null
                     ? "no include patterns: joules for every method from CPU-time samples; add include=com.acme.** "
@@ -170,10 +189,27 @@ public final class EnergySession {
             instrumenter = new Instrumenter(config, registry, AgentLog::debug);
             instrumenter.install(inst);
             startBudget();
+            clock.mark("instrumenter");
         }
+        clock.say();
         AgentLog.info("measuring " + (config.include().isEmpty()
                 ? (stacks != null ? "every method" : "the process") : config.include().toString())
                 + ", writing to " + config.out().toAbsolutePath());
+    }
+
+    /** The sampler's outcome: on the starting thread, or on {@code energy-start} (see BackgroundSampler). */
+    private void samplerChosen(io.energy.sampling.SamplerSelector.Choice choice) {
+        samplerLabel = choice.sampler() == null ? choice.label() : choice.sampler().name();
+        notes.addAll(choice.notes());
+        AgentLog.info("sampler " + choice.label());
+    }
+
+    /**
+     * At launch: the stack sampler starts on a thread of its own, so that the application's main does not wait
+     * for async-profiler's library (see BackgroundSampler). Call before {@link #start()}.
+     */
+    void startSamplerInBackground() {
+        samplerInBackground = true;
     }
 
     private void flushed(long now) {
@@ -351,7 +387,8 @@ public final class EnergySession {
                         throw new IllegalStateException("injected fault in the writer");
                     }
                 })).writeAll(profile, dir)
-                : SessionOutputs.all().writeAll(profile, dir);
+                : SessionOutputs.all().writeAll(profile, dir, (file, nanos) ->
+                        AgentLog.debug("wrote " + file + " in " + nanos / 100_000 / 10.0 + " ms"));
         if (!problems.isEmpty() && !writeProblemSaid) {
             writeProblemSaid = true;
             AgentLog.problem("cannot write outputs to " + dir.toAbsolutePath() + " (" + problems.get(0)
@@ -377,6 +414,7 @@ public final class EnergySession {
             return null;
         }
         stopped = true;
+        PhaseClock clock = new PhaseClock("stop");
         collector.stopAndJoin();
         EnergyBridge.stop();
         synchronized (ledger) {
@@ -394,17 +432,22 @@ public final class EnergySession {
         if (windows != null) {
             windows.uninstall();
         }
+        clock.mark("last harvest");
         EnergyProfile p = profile();
+        clock.mark("profile");
         writer.shutdown();
         try {
             writer.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        clock.mark("checkpoint wait");
         List<String> problems = write(p, config.out());
+        clock.mark("files");
         if (printTable && config.top() > 0) {
             System.err.print(TopTable.render(p, config.top(), problems.isEmpty()
                     ? config.out().toAbsolutePath().toString() : null));
+            clock.mark("table");
         }
         if (restoreClasses && instrumenter != null) {
             instrumenter.reset(inst);
@@ -412,6 +455,8 @@ public final class EnergySession {
         }
         live.close();
         source.close();
+        clock.mark("close");
+        clock.say();
         return p;
     }
 

@@ -22,14 +22,21 @@ public final class OutputSet {
 
     /** Writes every file; returns one line per file that could not be written (empty if all went well). */
     public List<String> writeAll(EnergyProfile profile, Path dir) {
+        return writeAll(profile, dir, (file, nanos) -> { });
+    }
+
+    /** As {@link #writeAll(EnergyProfile, Path)}, telling {@code took} how long each file took (log=debug). */
+    public List<String> writeAll(EnergyProfile profile, Path dir, java.util.function.ObjLongConsumer<String> took) {
         List<String> problems = new ArrayList<>();
         for (ProfileWriter w : writers) {
             Path target = dir.resolve(w.fileName());
+            long t0 = System.nanoTime();
             try {
                 AtomicFiles.write(target, out -> w.write(profile, out));
             } catch (IOException | RuntimeException | StackOverflowError e) {
                 problems.add(target + ": " + e);
             }
+            took.accept(w.fileName(), System.nanoTime() - t0);
         }
         return problems;
     }
