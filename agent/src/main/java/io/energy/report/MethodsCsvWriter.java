@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -44,7 +46,7 @@ public final class MethodsCsvWriter implements ProfileWriter {
             r.append(',').append(p.estimated());
             // When the overhead budget stopped counting the method (seconds after the start); empty if never.
             EnergyProfile.CountingStopped stopped = p.health().countingStopped(m.name());
-            r.append(',').append(stopped == null ? "" : String.format(Locale.ROOT, "%.3f", stopped.atSeconds()))
+            r.append(',').append(stopped == null ? "" : fixed(stopped.atSeconds(), 3))
                     .append('\n');
             w.write(r.toString());
         }
@@ -52,7 +54,23 @@ public final class MethodsCsvWriter implements ProfileWriter {
     }
 
     static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.9f", v);
+        return fixed(v, 9);
+    }
+
+    /**
+     * {@code String.format(Locale.ROOT, "%.<decimals>f", v)}, the same characters at a fraction of the cost: a
+     * table of a few hundred methods is thousands of numbers, formatted once at exit by code the JIT has not
+     * compiled, and the Formatter made this file the slowest of the outputs (~65 ms of an H2 run's exit). Like
+     * the Formatter, it rounds the shortest decimal form of the double ({@link Double#toString}) half up, and
+     * keeps the sign of a negative number that rounds to zero (and of -0.0).
+     */
+    static String fixed(double v, int decimals) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return String.format(Locale.ROOT, "%." + decimals + "f", v);
+        }
+        String abs = new BigDecimal(Double.toString(Math.abs(v))).setScale(decimals, RoundingMode.HALF_UP)
+                .toPlainString();
+        return Double.compare(v, 0.0) < 0 ? "-" + abs : abs;
     }
 
     static String csv(String s) {
