@@ -23,6 +23,11 @@ public final class AgentLog {
         System.err.println("[energy] " + message);
     }
 
+    /** Whether debug lines are said: for what costs something to measure (PhaseClock's CPU clock). */
+    static boolean debugging() {
+        return level == Config.LogLevel.DEBUG;
+    }
+
     public static void debug(String message) {
         if (level == Config.LogLevel.DEBUG) {
             System.err.println("[energy] debug: " + message);

@@ -375,6 +375,11 @@ public final class EnergySession {
 
     /** Writes every output file to {@code dir}; problems are reported once and the data stays in memory. */
     public List<String> write(EnergyProfile profile, Path dir) {
+        return write(profile, dir, null);
+    }
+
+    /** @param helper a second thread for the files (the final write), or null: this thread writes them all */
+    private List<String> write(EnergyProfile profile, Path dir, java.util.concurrent.Executor helper) {
         List<String> problems = FaultInjection.in("writer")
                 ? new OutputSet(List.of(new io.energy.report.ProfileWriter() {
                     @Override
@@ -388,7 +393,7 @@ public final class EnergySession {
                     }
                 })).writeAll(profile, dir)
                 : SessionOutputs.all().writeAll(profile, dir, (file, nanos) ->
-                        AgentLog.debug("wrote " + file + " in " + nanos / 100_000 / 10.0 + " ms"));
+                        AgentLog.debug("wrote " + file + " in " + nanos / 100_000 / 10.0 + " ms"), helper);
         if (!problems.isEmpty() && !writeProblemSaid) {
             writeProblemSaid = true;
             AgentLog.problem("cannot write outputs to " + dir.toAbsolutePath() + " (" + problems.get(0)
@@ -442,7 +447,13 @@ public final class EnergySession {
             Thread.currentThread().interrupt();
         }
         clock.mark("checkpoint wait");
-        List<String> problems = write(p, config.out());
+        // The application is done: a second thread writes files beside this one where there is a second CPU.
+        List<String> problems = write(p, config.out(), Runtime.getRuntime().availableProcessors() < 2 ? null
+                : r -> {
+                    Thread t = new Thread(null, r, "energy-writer-final", DEEP_STACK);
+                    t.setDaemon(true);
+                    t.start();
+                });
         clock.mark("files");
         if (printTable && config.top() > 0) {
             System.err.print(TopTable.render(p, config.top(), problems.isEmpty()

@@ -2,12 +2,16 @@ package io.energy.control;
 
 /**
  * Milliseconds spent in each step of a start or a stop, said in one line at {@code log=debug}: where the
- * agent's fixed cost goes (docs/performance.md, "Fixed cost at start and exit"). Costs two clock reads per step.
+ * agent's fixed cost goes (docs/performance.md, "Fixed cost at start and exit"). Wall time per step, and the
+ * calling thread's CPU time for the whole (less disturbed by other load on a shared machine); the CPU clock is
+ * read only when debug lines are said.
  */
 final class PhaseClock {
     private final String what;
     private final StringBuilder steps = new StringBuilder();
     private final long began = System.nanoTime();
+    /** -1 when debug lines were off at construction (a launch's clock starts before the options are read). */
+    private final long cpuBegan = AgentLog.debugging() ? cpu() : -1;
     private long last = began;
 
     PhaseClock(String what) {
@@ -21,9 +25,16 @@ final class PhaseClock {
         last = now;
     }
 
-    /** The debug line: every step, then the total. */
+    /** The debug line: every step, then the total, wall and this thread's CPU. */
     void say() {
-        AgentLog.debug(what + " ms: " + steps + "; total " + millis(System.nanoTime() - began));
+        if (AgentLog.debugging()) {
+            AgentLog.debug(what + " ms: " + steps + "; total " + millis(System.nanoTime() - began)
+                    + (cpuBegan < 0 ? "" : " (CPU " + millis(cpu() - cpuBegan) + " on this thread)"));
+        }
+    }
+
+    private static long cpu() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     private static String millis(long nanos) {
