@@ -23,6 +23,11 @@ public final class AgentLog {
         System.err.println("[energy] " + message);
     }
 
+    /** Whether info lines are said: for lines that cost something to build. */
+    static boolean sayingInfo() {
+        return level != Config.LogLevel.QUIET;
+    }
+
     /** Whether debug lines are said: for what costs something to measure (PhaseClock's CPU clock). */
     static boolean debugging() {
         return level == Config.LogLevel.DEBUG;

@@ -99,8 +99,10 @@ public final class EnergySession {
         }
         source = SourceSelector.select(config, stat, AgentLog::problem);
         clock.mark("power source");
-        for (String line : source.describe().split("\n")) {
-            AgentLog.info("source " + line);
+        if (AgentLog.sayingInfo()) {
+            for (String line : source.describe().split("\n")) {
+                AgentLog.info("source " + line);
+            }
         }
         List<Domain> domains = source.domains();
         double[] idle = new double[domains.size()];
@@ -421,6 +423,11 @@ public final class EnergySession {
         stopped = true;
         PhaseClock clock = new PhaseClock("stop");
         collector.stopAndJoin();
+        if (stacks instanceof BackgroundSampler b) {
+            // A program shorter than the sampler's start: wait for it before the last interval's end is taken,
+            // so that the last interval covers the wait and its harvest has the samples.
+            b.awaitReady();
+        }
         EnergyBridge.stop();
         synchronized (ledger) {
             try {

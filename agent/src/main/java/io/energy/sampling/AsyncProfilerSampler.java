@@ -1,7 +1,6 @@
 package io.energy.sampling;
 
 import one.profiler.AsyncProfiler;
-import one.profiler.Counter;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +39,13 @@ public final class AsyncProfilerSampler implements StackSampler {
     /** Restart the profiler (and free its stack table) this often. */
     static final long ROTATE_NANOS = 30L * 60 * 1_000_000_000L;
 
+    /**
+     * {@code dumpCollapsed(Counter.SAMPLES)} with the log level of the command raised: at INFO, async-profiler
+     * prints "[INFO] No samples were collected" on the application's stdout when a harvest finds none (a
+     * program that ends, or idles, before its first sample). The log level is per command.
+     */
+    private static final String DUMP = "collapsed,samples,loglevel=warn";
+
     /** Where this class loader put the native library: it can be loaded once per process. */
     private static String loadedLibrary;
 
@@ -69,7 +75,7 @@ public final class AsyncProfilerSampler implements StackSampler {
         this.maxStacks = maxStacks;
         // jstackdepth: deeper frames are not kept by the ledger either; a bound keeps the profiler's walk cheap.
         this.startCommand = "start,event=" + event + ",interval=" + periodNanos + ",jstackdepth="
-                + Math.max(64, maxDepth + 64);
+                + Math.max(64, maxDepth + 64) + ",loglevel=warn";
         this.threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     }
 
@@ -237,12 +243,12 @@ public final class AsyncProfilerSampler implements StackSampler {
         long cpu0 = threads.getCurrentThreadCpuTime();
         StackSamples out = new StackSamples(periodNanos);
         try {
-            diff.collect(profiler.dumpCollapsed(Counter.SAMPLES), out);
+            diff.collect(profiler.execute(DUMP), out);
             if (diff.size() > maxStacks || nowNanos - startedAt > ROTATE_NANOS) {
                 // Restart: the profiler's table and ours are emptied; what was sampled since the read above
                 // is read once more after the stop, so nothing is lost in between.
                 profiler.execute("stop");
-                diff.collect(profiler.dumpCollapsed(Counter.SAMPLES), out);
+                diff.collect(profiler.execute(DUMP), out);
                 rotations++;
                 running = false;
                 diff.forgetStacks();

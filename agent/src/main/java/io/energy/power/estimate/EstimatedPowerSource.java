@@ -29,9 +29,21 @@ public final class EstimatedPowerSource implements PowerSource {
         this.busyWattsPerCpu = Math.max(busyWattsPerCpu, idleWattsPerCpu);
         this.cpus = stat.cpus();
         this.machineWide = stat.machineBusyNanos() >= 0;
-        String origin = String.format("model %.2f W idle / %.2f W busy per CPU x %d CPUs, %s", idleWattsPerCpu,
-                this.busyWattsPerCpu, cpus, machineWide ? "machine CPU time from /proc/stat" : "process CPU time");
+        // Not String.format: the Formatter's first use (locale data) is ~10 ms of the application's start-up.
+        String origin = "model " + twoDecimals(idleWattsPerCpu) + " W idle / " + twoDecimals(this.busyWattsPerCpu)
+                + " W busy per CPU x " + cpus + " CPUs, "
+                + (machineWide ? "machine CPU time from /proc/stat" : "process CPU time");
         this.domains = List.of(new Domain(Domain.PACKAGE, 0, true, 10_000_000L, origin));
+    }
+
+    /** {@code String.format(Locale.ROOT, "%.2f", v)} for the model's finite watts. */
+    static String twoDecimals(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return Double.toString(v);
+        }
+        String abs = new java.math.BigDecimal(Double.toString(Math.abs(v)))
+                .setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+        return Double.compare(v, 0.0) < 0 ? "-" + abs : abs;
     }
 
     @Override
