@@ -109,8 +109,14 @@ public final class EnergyAgent {
         }
         File jar = agentJar();
         Path core;
-        try (JarFile outer = new JarFile(jar); InputStream in = outer.getInputStream(outer.getEntry(CORE))) {
-            core = extract(in, "energy-core-");
+        try (JarFile outer = new JarFile(jar)) {
+            java.util.zip.ZipEntry entry = outer.getEntry(CORE);
+            core = cachedCopy(outer, entry, Path.of(System.getProperty("java.io.tmpdir")));
+            if (core == null) {
+                try (InputStream in = outer.getInputStream(entry)) {
+                    core = extract(in, "energy-core-");
+                }
+            }
         }
         // Parent: the platform loader. The application's classes and libraries stay invisible to us, and
         // ours to them, so neither side's Jackson, JNA or Byte Buddy can clash with the other's.
@@ -126,6 +132,72 @@ public final class EnergyAgent {
     }
 
     /**
+     * The core jar from a cache of the user's own: {@code <tmp>/energy-<uid>/energy-core-<crc32>-<size>.jar}, named by
+     * the entry's CRC-32 and size (from energy.jar's directory, no reading), written once per agent build and then
+     * opened in place. Copying 3.6 MB out took ~20-25 ms of every launch here, and every JVM killed before its
+     * exit left its copy behind. The directory is made owner-only ({@code rwx------}) and is used only if it still
+     * is, is no link, and belongs to this process's user (Linux: the owner of {@code /proc/self}); only that user
+     * can put a file there, and a file is put there under a new name and renamed, so a name never shows half a
+     * file. Returns null where no such directory can be had (another OS, a directory of someone else's): the
+     * caller then copies to a new private file as before.
+     */
+    static Path cachedCopy(JarFile outer, java.util.zip.ZipEntry entry, Path tmp) {
+        try {
+            Path self = Path.of("/proc/self");
+            if (entry.getSize() < 0 || entry.getCrc() < 0 || !Files.exists(self)) {
+                return null;
+            }
+            Object uid = Files.getAttribute(self, "unix:uid");
+            Path dir = tmp.resolve("energy-" + uid);
+            try {
+                Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                // made by an earlier launch (or someone else: checked below)
+            }
+            if (!ownedPrivately(dir, uid, true)) {
+                return null;
+            }
+            Path target = dir.resolve("energy-core-" + Long.toHexString(entry.getCrc()) + "-" + entry.getSize() + ".jar");
+            if (ownedPrivately(target, uid, false) && Files.size(target) == entry.getSize()) {
+                return target;
+            }
+            Path fresh;
+            try (InputStream in = outer.getInputStream(entry)) {
+                fresh = newPrivateFile(in, dir, "energy-core-", ".tmp", true);
+            }
+            try {
+                Files.move(fresh, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(fresh);
+            }
+            return target;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A directory (or regular file) that is no link, belongs to {@code uid}, and grants nothing to others. */
+    private static boolean ownedPrivately(Path p, Object uid, boolean directory) throws IOException {
+        java.nio.file.LinkOption noFollow = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+        if (!Files.exists(p, noFollow)) {
+            return false;
+        }
+        java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(p,
+                java.nio.file.attribute.PosixFileAttributes.class, noFollow);
+        if (a.isSymbolicLink() || (directory ? !a.isDirectory() : !a.isRegularFile())
+                || !uid.equals(Files.getAttribute(p, "unix:uid", noFollow))) {
+            return false;
+        }
+        for (java.nio.file.attribute.PosixFilePermission perm : a.permissions()) {
+            if (perm.name().startsWith("GROUP") || perm.name().startsWith("OTHERS")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Copies the core jar to a new private file in the temporary directory. The core is stored, not
      * deflated, in energy.jar, so this is a plain copy of a few megabytes. The name comes from the clock
      * rather than {@link Files#createTempFile}, whose first use initialises {@code SecureRandom} and the
@@ -134,24 +206,43 @@ public final class EnergyAgent {
      * the file, as with createTempFile, and the permissions are set before anything is written.
      */
     private static Path extract(InputStream in, String prefix) throws IOException {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        Path target = newPrivateFile(in, Path.of(System.getProperty("java.io.tmpdir")), prefix, ".jar", false);
+        target.toFile().deleteOnExit();
+        return target;
+    }
+
+    /**
+     * {@code in} written to a new owner-only file {@code dir/<prefix><clock><suffix>} (see {@link #extract}); made
+     * {@code rw-------} at creation where {@code posix}, else made owner-readable before anything is written.
+     */
+    private static Path newPrivateFile(InputStream in, Path dir, String prefix, String suffix, boolean posix)
+            throws IOException {
         long stamp = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
-            Path target = dir.resolve(prefix + Long.toHexString(stamp + attempt) + ".jar");
+            Path target = dir.resolve(prefix + Long.toHexString(stamp + attempt) + suffix);
             OutputStream out;
             try {
-                out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                out = posix
+                        ? java.nio.channels.Channels.newOutputStream(Files.newByteChannel(target,
+                                java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))))
+                        : Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             } catch (FileAlreadyExistsException e) {
                 if (attempt < 100) {
                     continue;
                 }
                 throw e;
             }
-            target.toFile().deleteOnExit();
             try (out) {
-                target.toFile().setReadable(false, false);
-                target.toFile().setReadable(true, true);
+                if (!posix) {
+                    target.toFile().setReadable(false, false);
+                    target.toFile().setReadable(true, true);
+                }
                 in.transferTo(out);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(target);
+                throw e;
             }
             return target;
         }
