@@ -16,8 +16,10 @@ import java.util.zip.ZipEntry;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The core jar is unpacked once per build into an owner-only cache, and used only while that stays private. */
@@ -75,7 +77,12 @@ class CoreCacheTest {
         byte[] other = "another build of the core".getBytes(StandardCharsets.UTF_8);
         Path next = cached(agentJar(other), tmp);
         assertArrayEquals(other, Files.readAllBytes(next), "another build, another name");
-        assertArrayEquals(BYTES, Files.readAllBytes(first));
+        assertArrayEquals(BYTES, Files.readAllBytes(first), "written today: kept");
+        Files.setLastModifiedTime(next, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2 * 86_400_000L));
+        byte[] third = "a third build".getBytes(StandardCharsets.UTF_8);
+        cached(agentJar(third), tmp);
+        assertFalse(Files.exists(next), "a build not written for two days goes when a new one is unpacked");
+        assertTrue(Files.exists(first));
     }
 
     @Test
