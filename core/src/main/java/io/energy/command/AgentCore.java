@@ -6,6 +6,7 @@ import io.energy.config.ConfigParser;
 import io.energy.protocol.AttachProtocol;
 import io.energy.session.AgentLog;
 import io.energy.session.EnergySession;
+import io.energy.session.PhaseClock;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -49,7 +50,7 @@ public final class AgentCore {
         String answer;
         try {
             answer = switch (cmd) {
-                case AttachProtocol.START -> start(request.optionString(), inst, launch);
+                case AttachProtocol.START -> start(request.optionString(), inst, launch, reply != null);
                 case AttachProtocol.STATUS -> status();
                 case AttachProtocol.DUMP -> dump(request.option("out"));
                 case AttachProtocol.STOP -> stop();
@@ -81,10 +82,13 @@ public final class AgentCore {
         }
     }
 
-    private static String start(String args, Instrumentation inst, boolean launch) {
+    /** @param answered someone reads the answer (an attach start, or a reply file): else it is not built */
+    private static String start(String args, Instrumentation inst, boolean launch, boolean answered) {
+        PhaseClock clock = new PhaseClock("launch");
         Config config = ConfigParser.parse(args);
         AgentLog.setLevel(config.log());
         warnUnknownSystemProperties();
+        clock.mark("options");
         String previous = "";
         if (session != null && !session.stopped()) {
             // A second start reconfigures: write what we have, take the old instrumentation out (the reset
@@ -95,13 +99,18 @@ public final class AgentCore {
         }
         RestoreCheck check = new RestoreCheck(config);
         check.watchBefore(inst);
+        clock.mark("restore check");
         EnergySession s = new EnergySession(config, inst);
+        if (launch) {
+            s.startSamplerInBackground();
+        }
         try {
             s.start();
         } catch (Throwable t) {
             check.forget(inst);
             throw t;
         }
+        clock.mark("session");
         EnergySession replaced = previous.isEmpty() ? null : session; // live metrics (issue 16)
         session = s;
         restoreCheck = check;
@@ -110,7 +119,10 @@ public final class AgentCore {
             shutdownHook = new Thread(null, AgentCore::atExit, "energy-shutdown", EnergySession.DEEP_STACK);
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
-        return previous + started(s, launch) + MetricsHook.started(s, replaced, launch);
+        String answer = previous + (launch && !answered ? "" : started(s, launch)) + MetricsHook.started(s, replaced, launch);
+        clock.mark("answer");
+        clock.say();
+        return answer;
     }
 
     /**

@@ -68,21 +68,28 @@ final class RestoreCheck {
 
     private final Config config;
     private final Map<String, byte[]> before = new ConcurrentHashMap<>();
-    private final MessageDigest prototype;
+    private MessageDigest prototype;
     private ClassFileTransformer beforeWitness;
 
     RestoreCheck(Config config) {
         this.config = config;
+    }
+
+    /**
+     * Call before the instrumenter is installed, so that this witness runs ahead of Byte Buddy's transformer.
+     * Without include patterns nothing is ever woven, so there is nothing to witness: no transformer is added
+     * and no digest made (its security providers cost ~10 ms at launch), and a stop reports no class.
+     */
+    void watchBefore(Instrumentation inst) {
+        if (config.include().isEmpty()) {
+            return;
+        }
         try {
             // Obtained here, not inside a transformer, so that loading the provider happens outside class loading.
-            this.prototype = MessageDigest.getInstance("SHA-256");
+            prototype = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-    }
-
-    /** Call before the instrumenter is installed, so that this witness runs ahead of Byte Buddy's transformer. */
-    void watchBefore(Instrumentation inst) {
         beforeWitness = new ClassFileTransformer() {
             @Override
             public byte[] transform(ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
@@ -113,6 +120,11 @@ final class RestoreCheck {
      * {@code instrumented}: binary names of the classes the instrumenter changed.
      */
     Report observe(Instrumentation inst, Collection<String> instrumented, Runnable stop) {
+        if (prototype == null) {
+            // Nothing was watched (no include patterns): nothing was woven, so nothing is put back.
+            stop.run();
+            return new Report(0, 0, 0, 0, List.of(), List.copyOf(new TreeSet<>(instrumented)));
+        }
         Map<String, byte[]> after = new ConcurrentHashMap<>();
         Map<String, Boolean> bridged = new ConcurrentHashMap<>();
         ClassFileTransformer afterWitness = new ClassFileTransformer() {

@@ -2,6 +2,7 @@ package io.energy.report;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * {@code energy-summary.json}: the stable, versioned summary (schema in docs/formats.md). Joules are
@@ -41,7 +42,8 @@ public final class SummaryJsonWriter implements ProfileWriter {
             g.writeNumberField("ledgerNanoJoules", p.totalAllDomains());
             g.writeEndObject();
             g.writeArrayFieldStart("methods");
-            for (MethodStats m : p.methods()) {
+            List<MethodStats> methods = p.methods(); // a walk of the whole call tree: once, not once per list
+            for (MethodStats m : methods) {
                 if (m.kind() != EnergyProfile.Kind.METHOD) {
                     continue;
                 }
@@ -49,7 +51,7 @@ public final class SummaryJsonWriter implements ProfileWriter {
             }
             g.writeEndArray();
             g.writeArrayFieldStart("buckets");
-            for (MethodStats m : p.methods()) {
+            for (MethodStats m : methods) {
                 if (m.kind() == EnergyProfile.Kind.BUCKET) {
                     writeStats(g, p, m, total);
                 }

@@ -1,17 +1,13 @@
 package io.energy.sampling;
 
 import one.profiler.AsyncProfiler;
-import one.profiler.Counter;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
@@ -39,6 +35,13 @@ public final class AsyncProfilerSampler implements StackSampler {
     static final long MAX_HARVEST_GAP_NANOS = 5_000_000_000L;
     /** Restart the profiler (and free its stack table) this often. */
     static final long ROTATE_NANOS = 30L * 60 * 1_000_000_000L;
+
+    /**
+     * {@code dumpCollapsed(Counter.SAMPLES)} with the log level of the command raised: at INFO, async-profiler
+     * prints "[INFO] No samples were collected" on the application's stdout when a harvest finds none (a
+     * program that ends, or idles, before its first sample). The log level is per command.
+     */
+    private static final String DUMP = "collapsed,samples,loglevel=warn";
 
     /** Where this class loader put the native library: it can be loaded once per process. */
     private static String loadedLibrary;
@@ -70,7 +73,7 @@ public final class AsyncProfilerSampler implements StackSampler {
         // jstackdepth: deeper frames are not kept by the ledger either; a bound keeps the profiler's walk cheap.
         // threads: each stack is prefixed with its thread, so the ledger knows which samples share one clock.
         this.startCommand = "start,event=" + event + ",interval=" + periodNanos + ",threads,jstackdepth="
-                + Math.max(64, maxDepth + 64);
+                + Math.max(64, maxDepth + 64) + ",loglevel=warn";
         this.threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     }
 
@@ -106,7 +109,7 @@ public final class AsyncProfilerSampler implements StackSampler {
                     throw new IllegalStateException("async-profiler's native library for " + platform
                             + " is missing from the agent");
                 }
-                loadedLibrary = extract(in).toString();
+                loadedLibrary = io.energy.protocol.PrivateFiles.tempCopy(in, "energy-asprof-", ".so").toString();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot unpack async-profiler's native library: " + e.getMessage());
             }
@@ -176,31 +179,6 @@ public final class AsyncProfilerSampler implements StackSampler {
         return null;
     }
 
-    /** Same care as the core jar's copy: a new owner-only file, never following a planted link. */
-    private static Path extract(InputStream in) throws IOException {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
-        long stamp = System.nanoTime();
-        for (int attempt = 0; ; attempt++) {
-            Path target = dir.resolve("energy-asprof-" + Long.toHexString(stamp + attempt) + ".so");
-            OutputStream out;
-            try {
-                out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt < 100) {
-                    continue;
-                }
-                throw e;
-            }
-            target.toFile().deleteOnExit();
-            try (out) {
-                target.toFile().setReadable(false, false);
-                target.toFile().setReadable(true, true);
-                in.transferTo(out);
-            }
-            return target;
-        }
-    }
-
     private void begin(long now) {
         try {
             profiler.execute(startCommand);
@@ -240,12 +218,12 @@ public final class AsyncProfilerSampler implements StackSampler {
         // own CPU clock; itimer is one timer for the process, whose signal lands on whichever thread runs.
         StackSamples out = new StackSamples(periodNanos, !event.equals("itimer"));
         try {
-            diff.collect(profiler.dumpCollapsed(Counter.SAMPLES), out);
+            diff.collect(profiler.execute(DUMP), out);
             if (diff.size() > maxStacks || nowNanos - startedAt > ROTATE_NANOS) {
                 // Restart: the profiler's table and ours are emptied; what was sampled since the read above
                 // is read once more after the stop, so nothing is lost in between.
                 profiler.execute("stop");
-                diff.collect(profiler.dumpCollapsed(Counter.SAMPLES), out);
+                diff.collect(profiler.execute(DUMP), out);
                 rotations++;
                 running = false;
                 diff.forgetStacks();

@@ -23,6 +23,16 @@ public final class AgentLog {
         System.err.println("[energy] " + message);
     }
 
+    /** Whether info lines are said: for lines that cost something to build. */
+    static boolean sayingInfo() {
+        return level != Config.LogLevel.QUIET;
+    }
+
+    /** Whether debug lines are said: for what costs something to measure (PhaseClock's CPU clock). */
+    static boolean debugging() {
+        return level == Config.LogLevel.DEBUG;
+    }
+
     public static void debug(String message) {
         if (level == Config.LogLevel.DEBUG) {
             System.err.println("[energy] debug: " + message);

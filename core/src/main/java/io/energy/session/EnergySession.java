@@ -45,7 +45,8 @@ public final class EnergySession {
     private final ProcStat stat = new ProcStat();
     private final CallPathSampler sampler = new CallPathSampler(ctx -> threads().getThreadCpuTime(ctx.threadId));
     private final AtomicLong internalErrors = new AtomicLong();
-    private final List<String> notes = new ArrayList<>();
+    /** Written by the start and, at launch, by the sampler's start thread; read by every profile. */
+    private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final long startEpochMillis = System.currentTimeMillis();
     private volatile com.sun.management.ThreadMXBean threadBean; // first used on the collector thread
     private PowerSource source;
@@ -53,7 +54,8 @@ public final class EnergySession {
     private Instrumenter instrumenter;
     private Collector collector;
     private io.energy.sampling.StackSampler stacks;
-    private String samplerLabel = "call-paths";
+    private volatile String samplerLabel = "call-paths";
+    private boolean samplerInBackground;
     /** The instrumented-path sampler's period, from start()'s SessionPlan. */
     private long pathPeriodNanos;
     private LiveEvents live = LiveEvents.NONE;
@@ -80,23 +82,37 @@ public final class EnergySession {
     }
 
     public void start() {
+        PhaseClock clock = new PhaseClock("start");
+        long stackPeriod = SessionPlan.stackPeriodNanos(config);
+        java.util.function.Supplier<io.energy.sampling.SamplerSelector.Choice> chooseSampler = () ->
+                io.energy.sampling.SamplerSelector.select(config.sampler().name().toLowerCase(java.util.Locale.ROOT),
+                        config.samplerEvent().name().toLowerCase(java.util.Locale.ROOT), registry::frame,
+                        config.maxDepth(), stackPeriod, Math.max(1000, 2 * config.maxPaths()), AgentLog::problem);
+        BackgroundSampler background = null;
+        if (samplerInBackground && config.sampler() != Config.Sampler.PATHS) {
+            // First, so that it overlaps the rest of the start and the application's own (see BackgroundSampler).
+            background = new BackgroundSampler(stackPeriod);
+            background.begin(chooseSampler, this::samplerChosen);
+            stacks = background;
+            samplerLabel = "starting";
+        }
         source = SourceSelector.select(config, stat, AgentLog::problem);
-        for (String line : source.describe().split("\n")) {
-            AgentLog.info("source " + line);
+        clock.mark("power source");
+        if (AgentLog.sayingInfo()) {
+            for (String line : source.describe().split("\n")) {
+                AgentLog.info("source " + line);
+            }
         }
         List<Domain> domains = source.domains();
-        io.energy.sampling.SamplerSelector.Choice choice = io.energy.sampling.SamplerSelector.select(
-                config.sampler().name().toLowerCase(java.util.Locale.ROOT),
-                config.samplerEvent().name().toLowerCase(java.util.Locale.ROOT), registry::frame,
-                config.maxDepth(), SessionPlan.stackPeriodNanos(config), Math.max(1000, 2 * config.maxPaths()),
-                AgentLog::problem);
-        stacks = choice.sampler();
-        samplerLabel = stacks == null ? choice.label() : stacks.name();
+        if (background == null) {
+            io.energy.sampling.SamplerSelector.Choice choice = chooseSampler.get();
+            stacks = choice.sampler();
+            clock.mark("stack sampler");
+            samplerChosen(choice);
+        }
         // The policy (idle watts, periods) is SessionPlan's; from here on start() carries it out.
         SessionPlan plan = SessionPlan.of(config, domains, source::idleWatts, stacks != null);
         notes.addAll(plan.notes());
-        notes.addAll(choice.notes());
-        AgentLog.info("sampler " + choice.label());
         ledger = new EnergyLedger(domains, new EnergyLedger.Options(config.dedicated(),
                 config.staticShare() == Config.StaticShare.PROCESS, plan.idleWatts(), config.maxPaths(), id -> {
                     MethodRegistry.MethodInfo m = registry.info(id);
@@ -106,7 +122,9 @@ public final class EnergySession {
         long periodNanos = plan.collectorPeriodNanos();
         AgentLog.debug("sampling call paths every " + periodNanos / 1000 + " us"
                 + (config.samplePeriod().isZero() ? " (sample.period=auto)" : ""));
+        clock.mark("ledger");
         live = LiveEventsFactory.create(config, periodNanos, AgentLog::problem);
+        clock.mark("live events");
         long longCallTicks = plan.longCallTicks();
         io.energy.bridge.LongCallSink sink = live.longCalls(registry);
         if (FaultInjection.in("sink")) {
@@ -126,13 +144,16 @@ public final class EnergySession {
         });
         collector = new Collector(new CollectorEvents(), ledger, sampler, stacks, source, stat, periodNanos,
                 config.interval().toNanos(), config.flush().toNanos());
+        clock.mark("bridge, writer, collector");
         windows = new io.energy.window.WindowTracker(ledger, registry, source.name(), config.interval().toNanos(),
                 config.jfr());
         windows.onWindowEnd(collector::harvestAtNextInterval);
         windows.install();
         nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.checkpoint().toNanos();
+        clock.mark("windows");
         collector.start();
+        clock.mark("collector thread");
         if (config.include().isEmpty()) {
             AgentLog.info(stacks != null
                     ? "no include patterns: joules for every method from CPU-time samples; add include=com.acme.** "
@@ -143,7 +164,9 @@ public final class EnergySession {
             instrumenter = new Instrumenter(config, registry, AgentLog::debug);
             instrumenter.install(inst);
             startBudget();
+            clock.mark("instrumenter");
         }
+        clock.say();
         AgentLog.info("measuring " + (config.include().isEmpty()
                 ? (stacks != null ? "every method" : "the process") : config.include().toString())
                 + ", writing to " + config.out().toAbsolutePath());
@@ -170,6 +193,21 @@ public final class EnergySession {
         public void internalError(String where, Throwable t) {
             EnergySession.this.internalError(where, t);
         }
+    }
+
+    /** The sampler's outcome: on the starting thread, or on {@code energy-start} (see BackgroundSampler). */
+    private void samplerChosen(io.energy.sampling.SamplerSelector.Choice choice) {
+        samplerLabel = choice.sampler() == null ? choice.label() : choice.sampler().name();
+        notes.addAll(choice.notes());
+        AgentLog.info("sampler " + choice.label());
+    }
+
+    /**
+     * At launch: the stack sampler starts on a thread of its own, so that the application's main does not wait
+     * for async-profiler's library (see BackgroundSampler). Call before {@link #start()}.
+     */
+    public void startSamplerInBackground() {
+        samplerInBackground = true;
     }
 
     private void flushed(long now) {
@@ -335,6 +373,11 @@ public final class EnergySession {
 
     /** Writes every output file to {@code dir}; problems are reported once and the data stays in memory. */
     public List<String> write(EnergyProfile profile, Path dir) {
+        return write(profile, dir, null);
+    }
+
+    /** @param helper a second thread for the files (the final write), or null: this thread writes them all */
+    private List<String> write(EnergyProfile profile, Path dir, java.util.concurrent.Executor helper) {
         List<String> problems = FaultInjection.in("writer")
                 ? new OutputSet(List.of(new io.energy.report.ProfileWriter() {
                     @Override
@@ -347,7 +390,8 @@ public final class EnergySession {
                         throw new IllegalStateException("injected fault in the writer");
                     }
                 })).writeAll(profile, dir)
-                : SessionOutputs.all().writeAll(profile, dir);
+                : SessionOutputs.all().writeAll(profile, dir, (file, nanos) ->
+                        AgentLog.debug("wrote " + file + " in " + nanos / 100_000 / 10.0 + " ms"), helper);
         if (!problems.isEmpty() && !writeProblemSaid) {
             writeProblemSaid = true;
             AgentLog.problem("cannot write outputs to " + dir.toAbsolutePath() + " (" + problems.get(0)
@@ -373,7 +417,13 @@ public final class EnergySession {
             return null;
         }
         stopped = true;
+        PhaseClock clock = new PhaseClock("stop");
         collector.stopAndJoin();
+        if (stacks instanceof BackgroundSampler b) {
+            // A program shorter than the sampler's start: wait for it before the last interval's end is taken,
+            // so that the last interval covers the wait and its harvest has the samples.
+            b.awaitReady();
+        }
         EnergyBridge.stop();
         synchronized (ledger) {
             try {
@@ -390,17 +440,28 @@ public final class EnergySession {
         if (windows != null) {
             windows.uninstall();
         }
+        clock.mark("last harvest");
         EnergyProfile p = profile();
+        clock.mark("profile");
         writer.shutdown();
         try {
             writer.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<String> problems = write(p, config.out());
+        clock.mark("checkpoint wait");
+        // The application is done: a second thread writes files beside this one where there is a second CPU.
+        List<String> problems = write(p, config.out(), Runtime.getRuntime().availableProcessors() < 2 ? null
+                : r -> {
+                    Thread t = new Thread(null, r, "energy-writer-final", DEEP_STACK);
+                    t.setDaemon(true);
+                    t.start();
+                });
+        clock.mark("files");
         if (printTable && config.top() > 0) {
             System.err.print(TopTable.render(p, config.top(), problems.isEmpty()
                     ? config.out().toAbsolutePath().toString() : null));
+            clock.mark("table");
         }
         if (restoreClasses && instrumenter != null) {
             instrumenter.reset(inst);
@@ -408,6 +469,8 @@ public final class EnergySession {
         }
         live.close();
         source.close();
+        clock.mark("close");
+        clock.say();
         return p;
     }
 

@@ -68,7 +68,12 @@ public final class WindowTracker implements Function<Object[], Object> {
     /** How long an ended window waits for its last interval: two intervals and a margin for the collector's tick. */
     private final long endWaitMillis;
     private final long originNanos = System.nanoTime();
-    private final com.sun.management.OperatingSystemMXBean os;
+    /**
+     * The process CPU clock, made on first use: the first interval's close, on the collector thread. Making it
+     * reads the container's cgroup files (~15-40 ms at launch), which the application's main need not wait for.
+     */
+    private volatile com.sun.management.OperatingSystemMXBean os;
+    private volatile boolean osMade;
     private final Map<Long, Window> open = new LinkedHashMap<>();
     private final ArrayDeque<EnergyProfile.Window> kept = new ArrayDeque<>();
     private long dropped;
@@ -135,8 +140,6 @@ public final class WindowTracker implements Function<Object[], Object> {
         }
         this.jfr = jfr;
         this.lastProcessCum = processCumulative();
-        java.lang.management.OperatingSystemMXBean bean = ManagementFactory.getOperatingSystemMXBean();
-        this.os = bean instanceof com.sun.management.OperatingSystemMXBean b ? b : null;
     }
 
     /** Makes windows reachable from the application through the bootstrap bridge. */
@@ -507,7 +510,14 @@ public final class WindowTracker implements Function<Object[], Object> {
 
     private long processCpu() {
         try {
-            return os == null ? -1 : os.getProcessCpuTime();
+            com.sun.management.OperatingSystemMXBean b = os;
+            if (b == null && !osMade) {
+                java.lang.management.OperatingSystemMXBean bean = ManagementFactory.getOperatingSystemMXBean();
+                b = bean instanceof com.sun.management.OperatingSystemMXBean sun ? sun : null;
+                os = b;
+                osMade = true;
+            }
+            return b == null ? -1 : b.getProcessCpuTime();
         } catch (RuntimeException e) {
             return -1;
         }

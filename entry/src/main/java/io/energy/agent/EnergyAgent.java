@@ -5,7 +5,6 @@ import io.energy.protocol.AttachProtocol;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -13,7 +12,6 @@ import java.net.URLClassLoader;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.jar.JarFile;
 
 /**
@@ -67,7 +65,7 @@ public final class EnergyAgent {
                 return;
             }
             try (InputStream in = outer.getInputStream(entry)) {
-                tools = extract(in, "energy-tools-");
+                tools = io.energy.protocol.PrivateFiles.tempCopy(in, "energy-tools-", ".jar");
             }
         }
         ClassLoader loader = new URLClassLoader("energy-tools", new URL[]{tools.toUri().toURL()},
@@ -109,8 +107,14 @@ public final class EnergyAgent {
         }
         File jar = agentJar();
         Path core;
-        try (JarFile outer = new JarFile(jar); InputStream in = outer.getInputStream(outer.getEntry(CORE))) {
-            core = extract(in, "energy-core-");
+        try (JarFile outer = new JarFile(jar)) {
+            java.util.zip.ZipEntry entry = outer.getEntry(CORE);
+            core = cachedCopy(outer, entry, Path.of(System.getProperty("java.io.tmpdir")));
+            if (core == null) {
+                try (InputStream in = outer.getInputStream(entry)) {
+                    core = io.energy.protocol.PrivateFiles.tempCopy(in, "energy-core-", ".jar");
+                }
+            }
         }
         // Parent: the platform loader. The application's classes and libraries stay invisible to us, and
         // ours to them, so neither side's Jackson, JNA or Byte Buddy can clash with the other's.
@@ -126,35 +130,88 @@ public final class EnergyAgent {
     }
 
     /**
-     * Copies the core jar to a new private file in the temporary directory. The core is stored, not
-     * deflated, in energy.jar, so this is a plain copy of a few megabytes. The name comes from the clock
-     * rather than {@link Files#createTempFile}, whose first use initialises {@code SecureRandom} and the
-     * security providers: tens of milliseconds on every JVM start. Creating with CREATE_NEW (O_EXCL) never
-     * follows a link someone else put there, and a clash just tries another name. Only the owner may read
-     * the file, as with createTempFile, and the permissions are set before anything is written.
+     * The core jar from a cache of the user's own: {@code <tmp>/energy-<uid>/energy-core-<crc32>-<size>.jar}, named by
+     * the entry's CRC-32 and size (from energy.jar's directory, no reading), written once per agent build and then
+     * opened in place. Copying 3.6 MB out took ~20-25 ms of every launch here, and every JVM killed before its
+     * exit left its copy behind. The directory is made owner-only ({@code rwx------}) and is used only if it still
+     * is, is no link, and belongs to this process's user (Linux: the owner of {@code /proc/self}); only that user
+     * can put a file there, and a file is put there under a new name and renamed, so a name never shows half a
+     * file. Returns null where no such directory can be had (another OS, a directory of someone else's): the
+     * caller then copies to a new private file as before.
      */
-    private static Path extract(InputStream in, String prefix) throws IOException {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
-        long stamp = System.nanoTime();
-        for (int attempt = 0; ; attempt++) {
-            Path target = dir.resolve(prefix + Long.toHexString(stamp + attempt) + ".jar");
-            OutputStream out;
+    static Path cachedCopy(JarFile outer, java.util.zip.ZipEntry entry, Path tmp) {
+        try {
+            Path self = Path.of("/proc/self");
+            if (entry.getSize() < 0 || entry.getCrc() < 0 || !Files.exists(self)) {
+                return null;
+            }
+            Object uid = Files.getAttribute(self, "unix:uid");
+            Path dir = tmp.resolve("energy-" + uid);
             try {
-                out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             } catch (FileAlreadyExistsException e) {
-                if (attempt < 100) {
-                    continue;
-                }
-                throw e;
+                // made by an earlier launch (or someone else: checked below)
             }
-            target.toFile().deleteOnExit();
-            try (out) {
-                target.toFile().setReadable(false, false);
-                target.toFile().setReadable(true, true);
-                in.transferTo(out);
+            if (!ownedPrivately(dir, uid, true)) {
+                return null;
             }
+            Path target = dir.resolve("energy-core-" + Long.toHexString(entry.getCrc()) + "-" + entry.getSize() + ".jar");
+            if (ownedPrivately(target, uid, false) && Files.size(target) == entry.getSize()) {
+                return target;
+            }
+            Path fresh;
+            try (InputStream in = outer.getInputStream(entry)) {
+                fresh = io.energy.protocol.PrivateFiles.newFile(in, dir, "energy-core-", ".tmp", true);
+            }
+            try {
+                Files.move(fresh, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(fresh);
+            }
+            forgetOldBuilds(dir, target);
             return target;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
+    }
+
+    /**
+     * When a build is unpacked for the first time: other builds' copies not written for a day go (a JVM that has
+     * one open keeps reading it; one that starts later unpacks it again). Without this, every rebuild of the agent
+     * would leave 3.6 MB behind for good.
+     */
+    private static void forgetOldBuilds(Path dir, Path keep) {
+        long dayAgo = System.currentTimeMillis() - 24L * 3600 * 1000;
+        try (var files = Files.newDirectoryStream(dir, "energy-core-*")) {
+            for (Path f : files) {
+                if (!f.equals(keep) && Files.getLastModifiedTime(f, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() < dayAgo) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a cache that is not tidied is still a cache
+        }
+    }
+
+    /** A directory (or regular file) that is no link, belongs to {@code uid}, and grants nothing to others. */
+    private static boolean ownedPrivately(Path p, Object uid, boolean directory) throws IOException {
+        java.nio.file.LinkOption noFollow = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+        if (!Files.exists(p, noFollow)) {
+            return false;
+        }
+        java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(p,
+                java.nio.file.attribute.PosixFileAttributes.class, noFollow);
+        if (a.isSymbolicLink() || (directory ? !a.isDirectory() : !a.isRegularFile())
+                || !uid.equals(Files.getAttribute(p, "unix:uid", noFollow))) {
+            return false;
+        }
+        for (java.nio.file.attribute.PosixFilePermission perm : a.permissions()) {
+            if (perm.name().startsWith("GROUP") || perm.name().startsWith("OTHERS")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static File agentJar() throws Exception {

@@ -1,0 +1,145 @@
+package io.energy.session;
+
+import io.energy.sampling.SamplerSelector;
+import io.energy.sampling.Stack;
+import io.energy.sampling.StackSampler;
+import io.energy.sampling.StackSamples;
+import io.energy.sampling.ThreadKind;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The launch's stack sampler starts on its own thread: nothing is harvested, stopped or lost before it has. */
+class BackgroundSamplerTest {
+    private static final long PERIOD = 10_000_000L;
+    private static final Stack APP = new Stack(ThreadKind.JAVA, new int[]{1, 2});
+
+    /** A sampler that has one sample of APP at every harvest. */
+    private static final class Fake implements StackSampler {
+        final AtomicBoolean stopped = new AtomicBoolean();
+        final AtomicBoolean drained = new AtomicBoolean();
+
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public String describe() {
+            return "fake sampler";
+        }
+
+        @Override
+        public long periodNanos() {
+            return PERIOD;
+        }
+
+        @Override
+        public StackSamples harvest(long nowNanos, boolean force) {
+            StackSamples s = new StackSamples(PERIOD);
+            s.add(APP, 1);
+            return s;
+        }
+
+        @Override
+        public String problem() {
+            return null;
+        }
+
+        @Override
+        public long harvestCpuNanos() {
+            return 0;
+        }
+
+        @Override
+        public void drain() {
+            drained.set(true);
+        }
+
+        @Override
+        public void stop() {
+            stopped.set(true);
+        }
+    }
+
+    private static long count(StackSamples s, ThreadKind kind) {
+        long n = 0;
+        for (int i = 0; i < s.size(); i++) {
+            if (s.stack(i).kind == kind) {
+                n += s.count(i);
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void nothingIsHarvestedUntilTheSamplerRunsThenTheStartsOwnCpuGoesToTheAgentOnce() throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        Fake fake = new Fake();
+        AtomicReference<SamplerSelector.Choice> heard = new AtomicReference<>();
+        BackgroundSampler b = new BackgroundSampler(PERIOD);
+        b.begin(() -> {
+            try {
+                go.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            // CPU on the start thread, as loading and starting async-profiler is: ~30 ms, three samples' worth.
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long x = 0;
+            while (threads.getCurrentThreadCpuTime() < 30_000_000L) {
+                x += Long.numberOfTrailingZeros(x + System.nanoTime());
+            }
+            return new SamplerSelector.Choice(fake, "fake sampler " + (x & 1), List.of("a note"));
+        }, heard::set);
+        assertEquals("starting", b.name());
+        assertNull(b.harvest(System.nanoTime(), true), "before the start: the energy waits in the ledger");
+        go.countDown();
+        b.drain();
+        assertTrue(fake.drained.get(), "drain waits for the start, then drains the sampler");
+        assertSame(fake, heard.get().sampler(), "the session heard the choice before any harvest");
+        assertEquals("fake", b.name());
+        assertEquals("fake sampler", b.describe());
+        StackSamples first = b.harvest(System.nanoTime(), false);
+        assertEquals(1, count(first, ThreadKind.JAVA));
+        assertTrue(count(first, ThreadKind.AGENT) >= 1, "the start thread's CPU is the agent's: " + count(first, ThreadKind.AGENT));
+        StackSamples second = b.harvest(System.nanoTime(), false);
+        assertEquals(0, count(second, ThreadKind.AGENT), "given once");
+        b.stop();
+        assertTrue(fake.stopped.get());
+    }
+
+    @Test
+    void whenNoSamplerCanRunTheEnergyGoesToNoMethodWithNoCpuTime() {
+        BackgroundSampler b = new BackgroundSampler(PERIOD);
+        b.begin(() -> new SamplerSelector.Choice(null, "call-paths (fallback: no stack sampler could run)", List.of()),
+                c -> { });
+        b.stop();
+        StackSamples s = b.harvest(System.nanoTime(), false);
+        assertEquals(1, s.total());
+        assertEquals(0, s.stack(0).frames.length);
+        assertEquals(ThreadKind.JAVA, s.stack(0).kind);
+        assertEquals(0, s.periodNanos(), "no CPU time is made up");
+        assertEquals("call-paths", b.name());
+    }
+
+    @Test
+    void aStartThatThrowsIsReportedAndStopsNothing() {
+        BackgroundSampler b = new BackgroundSampler(PERIOD);
+        b.begin(() -> {
+            throw new IllegalStateException("boom");
+        }, c -> { });
+        b.stop();
+        assertTrue(b.describe().contains("boom"), b.describe());
+        assertEquals(1, b.harvest(System.nanoTime(), false).total());
+    }
+}
