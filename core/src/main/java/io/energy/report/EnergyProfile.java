@@ -177,23 +177,35 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
      * @param pathNodes         distinct call paths in the ledger
      * @param trivialSkipped    methods the include patterns named that were left unwoven as trivial
      * @param overhead          the overhead budget and what it stopped counting
+     * @param stackSamples      CPU-time samples of real stacks attributed (0 without a stack sampler)
      */
     public record Health(long pathsOverCap, long callsBeyondDepth, long anomalies, long agentCpuNanos,
                          long sourceReadNanos, long processCpuNanos, int instrumentedMethods, int threads,
                          int pathNodes, long trivialSkipped, Overhead overhead, long internalErrors,
-                         long bridgeErrors, long methodsTooLarge) {
+                         long bridgeErrors, long methodsTooLarge, long stackSamples) {
 
         /**
          * The fields of issues 13 and 14 zero: {@code trivialSkipped} methods left unwoven as trivial,
          * {@code overhead} the budget's report, {@code internalErrors} throwables the agent's own threads
          * swallowed, {@code bridgeErrors} those the bridge swallowed on application threads,
          * {@code methodsTooLarge} the methods left unwoven because the bridge calls would push them past the
-         * JVM's 64 KB code limit.
+         * JVM's 64 KB code limit; {@code stackSamples} the CPU-time samples of real stacks attributed (0 without
+         * a stack sampler).
          */
         public Health(long pathsOverCap, long callsBeyondDepth, long anomalies, long agentCpuNanos,
                       long sourceReadNanos, long processCpuNanos, int instrumentedMethods, int threads, int pathNodes) {
             this(pathsOverCap, callsBeyondDepth, anomalies, agentCpuNanos, sourceReadNanos, processCpuNanos,
-                    instrumentedMethods, threads, pathNodes, 0, Overhead.NONE, 0, 0, 0);
+                    instrumentedMethods, threads, pathNodes, 0, Overhead.NONE, 0, 0, 0, 0);
+        }
+
+        /**
+         * Energy (J) below which a method can have run unseen by the stack sampler, for a domain whose process
+         * part is {@code processJoules}: three samples' worth (a method that used three periods of CPU has a
+         * 5% chance of no sample, fewer periods more); NaN without stack samples. Methods missing from a profile
+         * are below it, at 95%.
+         */
+        public double unsampledBoundJoules(double processJoules) {
+            return stackSamples > 0 ? 3 * processJoules / stackSamples : Double.NaN;
         }
 
         /** When the overhead budget stopped counting this method ({@code className.methodName}), or null. */

@@ -54,6 +54,7 @@ final class ProfileJson {
         g.writeNumberField("bridgeErrors", h.bridgeErrors());
         g.writeNumberField("methodsTooLarge", h.methodsTooLarge());
         g.writeNumberField("trivialMethodsSkipped", h.trivialSkipped());
+        g.writeNumberField("stackSamples", h.stackSamples());
         EnergyProfile.Overhead o = h.overhead();
         g.writeObjectFieldStart("overhead");
         g.writeStringField("budget", o.budgetText());

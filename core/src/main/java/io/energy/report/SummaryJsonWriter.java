@@ -33,6 +33,11 @@ public final class SummaryJsonWriter implements ProfileWriter {
                 g.writeNumberField("staticIdleJ", d.staticIdle() / 1e9);
                 g.writeNumberField("otherProcessesJ", d.otherProcesses() / 1e9);
                 g.writeNumberField("processJ", d.process() / 1e9);
+                double unseen = p.health().unsampledBoundJoules(d.process() / 1e9);
+                if (!Double.isNaN(unseen) && !d.kind().equals(io.energy.power.Domain.GPU)) {
+                    // GPU energy follows the wall time of scoped methods, not CPU samples.
+                    g.writeNumberField("unsampledMethodBoundJ", unseen);
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();

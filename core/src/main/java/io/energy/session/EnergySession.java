@@ -315,7 +315,7 @@ public final class EnergySession {
                     source.anomalies(), ledger.agentCpuNanos(), source.readCostNanos(), ledger.processCpuNanos(),
                     registry.size(), sampler.threadsSeen(), ledger.nodeCount(),
                     instrumenter == null ? 0 : instrumenter.skippedTrivial(), overheadReport(), internalErrors.get(),
-                    EnergyBridge.swallowedErrors() - bridgeErrorsAtStart, registry.tooLarge());
+                    EnergyBridge.swallowedErrors() - bridgeErrorsAtStart, registry.tooLarge(), ledger.stackSamples());
             List<String> n = new ArrayList<>(notes);
             if (ledger.machineCpuUnknown()) {
                 n.add("Machine-wide CPU time (/proc/stat) was not readable: this process was given all dynamic energy.");

@@ -91,6 +91,28 @@ class ReportWritersTest {
     }
 
     @Test
+    void withStackSamplesEachCpuDomainSaysWhatAMethodMissingFromTheProfileMayHaveUsed() throws Exception {
+        EnergyProfile.Health h = profile.health();
+        EnergyProfile sampled = new EnergyProfile(profile.schemaVersion(), profile.agentVersion(),
+                profile.startEpochMillis(), profile.durationNanos(), profile.source(), profile.estimated(),
+                profile.domains(), profile.root(), profile.timeline(), new EnergyProfile.Health(h.pathsOverCap(),
+                h.callsBeyondDepth(), h.anomalies(), h.agentCpuNanos(), h.sourceReadNanos(), h.processCpuNanos(),
+                h.instrumentedMethods(), h.threads(), h.pathNodes(), 0, EnergyProfile.Overhead.NONE, 0, 0, 0, 300),
+                profile.notes(), "async-profiler");
+        writers().writeAll(sampled, dir);
+        JsonNode s = new ObjectMapper().readTree(dir.resolve("energy-summary.json").toFile());
+        double processJ = s.at("/domains/0/processJ").asDouble();
+        assertEquals(3 * processJ / 300, s.at("/domains/0/unsampledMethodBoundJ").asDouble(), 1e-12,
+                "three samples' worth of the process's energy (rule of three, 95%)");
+        assertTrue(s.at("/domains/1/unsampledMethodBoundJ").isMissingNode(), "GPU energy does not follow CPU samples");
+        assertEquals(300, s.at("/health/stackSamples").asLong());
+
+        writers().writeAll(profile, dir);
+        JsonNode without = new ObjectMapper().readTree(dir.resolve("energy-summary.json").toFile());
+        assertTrue(without.at("/domains/0/unsampledMethodBoundJ").isMissingNode(), "no stack samples, no such figure");
+    }
+
+    @Test
     void theCsvHasOneRowPerMethodAndBucketWithTheKnownJoules() throws Exception {
         writers().writeAll(profile, dir);
         List<String> lines = Files.readAllLines(dir.resolve("energy-methods.csv"));
