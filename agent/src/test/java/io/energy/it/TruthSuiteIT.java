@@ -84,11 +84,15 @@ class TruthSuiteIT {
             "d-bursts", "main b5cc465: under constant power burst 64.8% true, 79.0% given (include) and 73.7%/88.7% "
                     + "(no options); pause off by 2.2-4.0 points: a process at 7% of a CPU gets ~45 samples a run",
             "f-inlined", "main b5cc465: no options/estimated mix 64.9% true, 62.0% given (2.9 points), stepLoop 2.0: "
-                    + "10 ms sampling statistics (~220 samples); include passes since trivial methods are not woven",
-            "bounds", "main at 00:40 UTC: median bound 4.58 points, median error 1.05 (4.4x, target 3x); truth inside 74 "
-                    + "of 76 (97.4%) and widest bound 0.32 of its domain meet their targets: the binomial variance treats "
-                    + "the CPU-timer samples as independent draws, but one sample per 10 ms of a thread's CPU is "
-                    + "systematic and errs less");
+                    + "10 ms sampling statistics (~220 samples); include passes since trivial methods are not woven. "
+                    + "main dd6ed1f, one run in a loaded suite: async-profiler put every sample of the inlined mix and "
+                    + "step on their callers (no frame for them at all), so both had no row",
+            "bounds", "main dd6ed1f (bounds per thread clock, inclusive bounds from the samples through a path; "
+                    + "machine at load 4-5): median bound 4.10 points, median error 0.90 (4.6x, target 3x); truth "
+                    + "inside 73 of 76 (96.1%) and widest bound 0.32 of its domain meet their targets. Within one "
+                    + "thread the split is still taken as binomial, but a thread that runs each method for several "
+                    + "periods at a time errs less (e-intrinsics: median bound 3.8, median error 0.8), and the "
+                    + "one-sample term per path and harvest that keeps d-bursts covered widens short threads' bounds");
     static final boolean STRICT = Boolean.getBoolean("truth.strict");
 
     static void failOrKnown(String key, String message) {
