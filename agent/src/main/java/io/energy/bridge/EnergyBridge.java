@@ -68,16 +68,13 @@ public final class EnergyBridge {
 
     /**
      * Called before every return and on every throwable leaving an instrumented method. Never throws. The
-     * long-call check runs out of line, and only while a threshold is set.
+     * long-call check (on by default: {@code long.call=20ms}) is a compare in {@code ThreadContext.exitTo}; only a
+     * call that ran that long goes out of line ({@link #longCall}).
      */
     public static void exit(PathNode previous) {
         try {
             if (previous != null) {
-                if (longCallTicks > 0) {
-                    exitChecked(previous);
-                } else {
-                    previous.restore();
-                }
+                previous.owner.exitTo(previous, longCallTicks);
             }
         } catch (Throwable ignored) {
             // Nothing can be done on the application's thread; the collector still sees a consistent tree.
@@ -85,17 +82,11 @@ public final class EnergyBridge {
         }
     }
 
-    private static void exitChecked(PathNode previous) {
-        ThreadContext ctx = previous.owner;
-        int threshold = longCallTicks;
-        if (threshold > 0) {
-            PathNode cur = ctx.currentPlain();
-            int ran = tick - cur.enterTick;
-            if (ran >= threshold && cur != previous) {
-                reportLongCall(cur, ran);
-            }
+    /** A call that ran at least the threshold: reported unless it was a call past a cap (the path did not move). */
+    static void longCall(PathNode cur, PathNode previous) {
+        if (cur != previous) {
+            reportLongCall(cur, tick - cur.enterTick);
         }
-        ctx.moveTo(previous);
     }
 
     /**

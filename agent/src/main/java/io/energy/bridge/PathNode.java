@@ -15,6 +15,8 @@ public final class PathNode {
     public final PathNode parent;
     public final ThreadContext owner;
     public final int depth;
+    /** Its place in the owner's {@code ThreadContext.nodes}: the thread's position is stored as this int. */
+    final int index;
 
     // Written by the owner thread only.
     public long calls;
@@ -39,12 +41,13 @@ public final class PathNode {
 
     private static final PathNode[] EMPTY = new PathNode[0];
     /** Stands in every empty slot: no method has this id. */
-    private static final PathNode NO_CHILD = new PathNode(Integer.MIN_VALUE, null, null, 0);
+    private static final PathNode NO_CHILD = new PathNode(Integer.MIN_VALUE, null, null, 0, 0);
     private static final PathNode[] NO_SLOTS = {NO_CHILD};
     /** The most slots a node's lookup grows to; past it, children that share a slot take turns in it. */
     static final int MAX_SLOTS = 64;
 
-    PathNode(int methodId, PathNode parent, ThreadContext owner, int depth) {
+    PathNode(int methodId, PathNode parent, ThreadContext owner, int depth, int index) {
+        this.index = index;
         this.methodId = methodId;
         this.parent = parent;
         this.owner = owner;
@@ -62,11 +65,6 @@ public final class PathNode {
         enterTick = EnergyBridge.tick;
         owner.moveTo(this);
         return from;
-    }
-
-    /** Made its thread's current path again (a woven method returns or throws). */
-    void restore() {
-        owner.moveTo(this);
     }
 
     /**

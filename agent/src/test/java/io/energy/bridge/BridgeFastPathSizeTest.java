@@ -29,8 +29,9 @@ class BridgeFastPathSizeTest {
         check(bridge, "context(Ljava/lang/Thread;)Lio/energy/bridge/ThreadContext;");
         check(context, "enter(I)Lio/energy/bridge/PathNode;");
         check(context, "moveTo(Lio/energy/bridge/PathNode;)V");
+        check(context, "here()Lio/energy/bridge/PathNode;");
         check(node, "entered(Lio/energy/bridge/PathNode;)Lio/energy/bridge/PathNode;");
-        check(node, "restore()V");
+        check(context, "exitTo(Lio/energy/bridge/PathNode;I)V");
         check(node, "cached(I)Lio/energy/bridge/PathNode;");
     }
 
