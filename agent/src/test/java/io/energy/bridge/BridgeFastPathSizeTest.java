@@ -12,9 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The bridge's fast path stays inlinable (issue 13): every method on the way from {@code enter} or {@code exit} to a
- * repeat call's count is at most HotSpot's {@code MaxInlineSize} (35 bytes of bytecode), so that C1, and C2 at call
- * sites it does not count as hot, inline it into the woven method instead of calling it (docs/design.md, "What a
- * woven call costs in real code"). Read from the class files, as the JIT sees them.
+ * repeat call's count is at most HotSpot's {@code MaxInlineSize} (35 bytes of bytecode), so that C2, at call sites
+ * it does not count as hot too, inlines it into the woven method instead of calling it (docs/design.md, "What a woven
+ * call costs in real code"). C1 is meant to call enter and exit (see below). Read from the class files, as the JIT
+ * sees them.
  */
 class BridgeFastPathSizeTest {
     private static final int MAX_INLINE_SIZE = 35;
@@ -33,6 +34,20 @@ class BridgeFastPathSizeTest {
         check(node, "entered(Lio/energy/bridge/PathNode;)Lio/energy/bridge/PathNode;");
         check(context, "exitTo(Lio/energy/bridge/PathNode;I)V");
         check(node, "cached(I)Lio/energy/bridge/PathNode;");
+    }
+
+    /**
+     * C1 inlines no callee whose max_stack + max_locals − parameter slots exceed {@code C1InlineStackLimit} (5; seen to
+     * refuse at 5 in JDK 17's PrintInlining: "callee uses too much stack"). enter and exit are kept past it on
+     * purpose: inlined by C1 into every woven method they raised C1's compile time by half on H2 (docs/design.md).
+     */
+    @Test
+    void c1CallsEnterAndExitInsteadOfInliningThem() throws IOException {
+        Map<String, Integer> bridge = codeLengths(EnergyBridge.class);
+        int enter = bridge.get("stack+locals enter(I)Lio/energy/bridge/PathNode;") - 1;
+        int exit = bridge.get("stack+locals exit(Lio/energy/bridge/PathNode;)V") - 1;
+        assertTrue(enter >= 5, "enter's stack and locals beyond its parameter: " + enter);
+        assertTrue(exit >= 5, "exit's stack and locals beyond its parameter: " + exit);
     }
 
     private static void check(Map<String, Integer> lengths, String method) {
@@ -86,9 +101,11 @@ class BridgeFastPathSizeTest {
                     String attribute = utf8[in.readUnsignedShort()];
                     int length = in.readInt();
                     if (attribute.equals("Code")) {
-                        in.readInt(); // max_stack, max_locals
+                        int maxStack = in.readUnsignedShort();
+                        int maxLocals = in.readUnsignedShort();
                         int code = in.readInt();
                         out.put(name, code);
+                        out.put("stack+locals " + name, maxStack + maxLocals);
                         in.skipBytes(length - 8);
                     } else {
                         in.skipBytes(length);
