@@ -162,6 +162,7 @@ public final class CallPathSampler {
             if (((ThreadState) ctx.ledgerState).ended || !ctx.thread.isAlive()) {
                 retiredPathsOverCap += ctx.pathsOverCap;
                 retiredBeyondDepth += ctx.callsBeyondDepth;
+                EnergyBridge.forget(ctx);
                 it.remove();
             }
         }
