@@ -15,8 +15,10 @@ import java.util.Map;
  */
 final class CollapsedDiff {
     private final StackClassifier classifier;
-    private Map<String, Long> seen = new HashMap<>();
-    private final Map<String, Stack> parsed = new HashMap<>();
+    /** Running count per (thread, stack) at the last dump, keyed by {@link #key}: no stack text is kept. */
+    private Map<Long, Long> seen = new HashMap<>();
+    /** Classified stacks by the 64-bit hash of their frames' text. */
+    private final Map<Long, Stack> parsed = new HashMap<>();
 
     CollapsedDiff(StackClassifier classifier) {
         this.classifier = classifier;
@@ -24,7 +26,8 @@ final class CollapsedDiff {
 
     /** Adds to {@code out} every stack's samples since the last dump. */
     void collect(String collapsed, StackSamples out) {
-        Map<String, long[]> now = new HashMap<>(Math.max(16, seen.size() * 2));
+        // Per key: count, thread id, hash of the frames, and where one line with those frames is (from, to).
+        Map<Long, long[]> now = new HashMap<>(Math.max(16, seen.size() * 2));
         int from = 0;
         int len = collapsed.length();
         while (from < len) {
@@ -36,50 +39,56 @@ final class CollapsedDiff {
             if (space > from) {
                 long count = parseCount(collapsed, space + 1, end);
                 if (count >= 0) {
-                    now.computeIfAbsent(key(collapsed.substring(from, space)), k -> new long[1])[0] += count;
+                    int cut = threadFrameEnd(collapsed, from, space);
+                    long tid = cut < 0 ? StackSamples.NO_THREAD : threadId(collapsed, from, cut);
+                    int frames = cut < 0 ? from : Math.min(space, cut + 2);
+                    long hash = hash(collapsed, frames, space);
+                    long[] e = now.computeIfAbsent(key(tid, hash), k -> new long[]{0, tid, hash, frames, space});
+                    e[0] += count;
                 }
             }
             from = end + 1;
         }
-        Map<String, Long> next = new HashMap<>(Math.max(16, now.size() * 2));
-        for (Map.Entry<String, long[]> e : now.entrySet()) {
-            String key = e.getKey();
-            long count = e.getValue()[0];
-            next.put(key, count);
-            Long before = seen.get(key);
-            long delta = count - (before == null ? 0 : before);
+        Map<Long, Long> next = new HashMap<>(Math.max(16, now.size() * 2));
+        for (Map.Entry<Long, long[]> e : now.entrySet()) {
+            long[] v = e.getValue();
+            next.put(e.getKey(), v[0]);
+            Long before = seen.get(e.getKey());
+            long delta = v[0] - (before == null ? 0 : before);
             if (delta > 0) {
-                int sep = key.indexOf(THREAD_SEPARATOR);
-                long tid = sep < 0 ? StackSamples.NO_THREAD : Long.parseLong(key.substring(0, sep));
-                String frames = sep < 0 ? key : key.substring(sep + 1);
-                Stack s = parsed.get(frames);
+                Stack s = parsed.get(v[2]);
                 if (s == null) {
-                    s = classifier.classify(frames);
-                    parsed.put(frames, s);
+                    s = classifier.classify(collapsed.substring((int) v[3], (int) v[4]));
+                    parsed.put(v[2], s);
                 }
-                out.add(s, delta, tid);
+                out.add(s, delta, v[1]);
             }
         }
         seen = next;
     }
 
-    /** Between a thread's id and its frames in the keys of {@link #seen}; never in a frame's text. */
-    private static final char THREAD_SEPARATOR = '\u0001';
-
     /**
-     * The key a line's count is kept under. With async-profiler's {@code threads} option a line starts with
-     * its thread, {@code [name tid=123];frames}: the thread is kept (it tells the ledger which samples share
-     * a clock) by its id alone, because async-profiler prints a thread's name as it is at the time of the
-     * dump — a main thread is renamed {@code DestroyJavaVM} when main returns, and keyed by name all of its
-     * counts would be new at the next dump and taken twice. The stack is classified without the thread, once
-     * for every thread that runs it.
+     * The key a (thread, stack)'s running count is kept under. With async-profiler's {@code threads} option a
+     * line starts with its thread, {@code [name tid=123];frames}: the thread is kept (it tells the ledger which
+     * samples share a clock) by its id alone, because async-profiler prints a thread's name as it is at the time
+     * of the dump — a main thread is renamed {@code DestroyJavaVM} when main returns, and keyed by name all of
+     * its counts would be new at the next dump and taken twice. The stack is kept as a 64-bit hash of its text,
+     * not the text: a 4 s H2 run under async-profiler has 500 distinct lines of 577 characters on average, and at
+     * the rotation cap (2 × max.paths, 40,000 stacks) the texts alone would hold ~23 MB of heap; the keys hold
+     * ~2.5 MB. Two distinct stacks of one thread share a key with a chance of about n²/2^64.
      */
-    static String key(String line) {
-        int cut = threadFrameEnd(line);
-        if (cut < 0) {
-            return line;
+    static long key(long tid, long frameHash) {
+        return frameHash * 0x9E3779B97F4A7C15L + tid;
+    }
+
+    /** FNV-1a, 64 bits, over {@code s[from, to)}. */
+    static long hash(String s, int from, int to) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = from; i < to; i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
         }
-        return threadId(line, cut) + String.valueOf(THREAD_SEPARATOR) + line.substring(Math.min(line.length(), cut + 2));
+        return h;
     }
 
     /**
@@ -87,21 +96,25 @@ final class CollapsedDiff {
      * may hold any character, so the frame is found by its end: the first {@code " tid=<digits>]"}.
      */
     static int threadFrameEnd(String line) {
-        if (line.isEmpty() || line.charAt(0) != '[') {
+        return threadFrameEnd(line, 0, line.length());
+    }
+
+    /** {@link #threadFrameEnd(String)} for the line {@code s[from, to)}; the index is in {@code s}. */
+    static int threadFrameEnd(String s, int from, int to) {
+        if (from >= to || s.charAt(from) != '[') {
             return -1;
         }
-        int at = line.indexOf(TID);
-        while (at > 0) {
+        int at = s.indexOf(TID, from);
+        while (at > from && at < to) {
             int i = at + TID.length();
             int digits = i;
-            while (i < line.length() && line.charAt(i) >= '0' && line.charAt(i) <= '9') {
+            while (i < to && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
                 i++;
             }
-            if (i > digits && i < line.length() && line.charAt(i) == ']'
-                    && (i + 1 == line.length() || line.charAt(i + 1) == ';')) {
+            if (i > digits && i < to && s.charAt(i) == ']' && (i + 1 == to || s.charAt(i + 1) == ';')) {
                 return i;
             }
-            at = line.indexOf(TID, at + 1);
+            at = s.indexOf(TID, at + 1);
         }
         return -1;
     }
@@ -110,8 +123,16 @@ final class CollapsedDiff {
 
     /** The N of a thread frame that ends at {@code end} (see {@link #threadFrameEnd}). */
     static long threadId(String line, int end) {
-        int from = line.lastIndexOf(TID, end) + TID.length();
-        long n = parseCount(line, from, end);
+        return threadId(line, 0, end);
+    }
+
+    /** The N of the thread frame of the line starting at {@code from} that ends at {@code end}. */
+    static long threadId(String s, int from, int end) {
+        int at = s.lastIndexOf(TID, end);
+        if (at < from) {
+            return StackSamples.NO_THREAD;
+        }
+        long n = parseCount(s, at + TID.length(), end);
         return n < 0 ? StackSamples.NO_THREAD : n;
     }
 

@@ -91,4 +91,13 @@ class CollapsedDiffTest {
         assertEquals(Map.of("A.b", 2L), samples("[DestroyJavaVM tid=1];A.main;A.b 7\n"));
         assertEquals(Map.of("A.b", 3L), samples("[DestroyJavaVM tid=1];A.main;A.b 7\n[main tid=2];A.main;A.b 3\n"));
     }
+
+    @Test
+    void aStackIsClassifiedOnceWhateverThreadsRunItAndItsTextIsNotKept() {
+        StackSamples out = new StackSamples(10_000_000L, true);
+        diff.collect("[a tid=1];A.main;A.b 2\n[b tid=2];A.main;A.b 3\n", out);
+        assertEquals(2, out.size());
+        assertEquals(out.stack(0), out.stack(1), "one Stack object for one stack text, shared by both threads");
+        assertEquals(CollapsedDiff.hash("x;A.b", 2, 5), CollapsedDiff.hash("A.b", 0, 3), "the hash is of the range");
+    }
 }
