@@ -146,7 +146,9 @@ say "== heap after full GC (SerialGC), io.energy.bench.MemoryFootprint =="
 heap() {
   local mode=$1; shift
   local args=(-XX:+UseSerialGC -Xms256m -Xmx256m)
-  [[ $mode == with ]] && args+=("-javaagent:$AGENT=include=io.energy.bench.Instrumented*,weave.trivial=true,overhead=off,out=$OUT/memory-$mode-$1-$2,top=0,log=quiet")
+  # sampler=paths: this measures what calls and call paths cost; async-profiler's ~1.4 MB starts on a thread of its
+  # own and may or may not be there when a 10^6-call run ends, which would show as growth (docs/performance.md).
+  [[ $mode == with ]] && args+=("-javaagent:$AGENT=include=io.energy.bench.Instrumented*,weave.trivial=true,overhead=off,sampler=paths,out=$OUT/memory-$mode-$1-$2,top=0,log=quiet")
   local line
   line=$("$JAVA" "${args[@]}" -cp "$BENCH" io.energy.bench.MemoryFootprint "calls=$1" "paths=$2")
   local v=${line#heapUsedBytes=}; echo "${v%% *}"
