@@ -88,8 +88,9 @@ class TruthSuiteIT {
                     + "main dd6ed1f, one run in a loaded suite: async-profiler put every sample of the inlined mix and "
                     + "step on their callers (no frame for them at all), so both had no row",
             "bounds", "main 510f912 on a quiet machine (bounds per thread clock, inclusive bounds from the samples "
-                    + "through a path): median bound 4.00 points, median error 1.25 (3.2x, target 3x); truth inside 74 "
-                    + "of 76 (97.4%) and widest bound 0.32 of its domain meet their targets. Within one thread the split "
+                    + "through a path): median bound 4.00-4.04 points, median error 1.06-1.25 (3.2-3.8x in two runs, "
+                    + "target 3x); truth inside 74-75 of 76 (97.4-98.7%) and widest bound 0.28-0.32 of its domain meet "
+                    + "their targets. Within one thread the split "
                     + "is still taken as binomial, and the one-sample term per path and harvest that keeps d-bursts "
                     + "covered widens every bound; at load 4-5 (dd6ed1f) it was 4.6x");
     static final boolean STRICT = Boolean.getBoolean("truth.strict");
