@@ -17,19 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 class ChildSlotsTest {
     @AfterEach
     void stopBridge() {
-        EnergyBridge.stop();
-        while (EnergyBridge.pollNewContext() != null) {
-            // forget this test's threads
-        }
+        BridgeTestSupport.stopBridge();
     }
 
     private static ThreadContext myContext() {
-        for (ThreadContext c; (c = EnergyBridge.pollNewContext()) != null; ) {
-            if (c.thread == Thread.currentThread()) {
-                return c;
-            }
-        }
-        throw new AssertionError("no context for this thread");
+        return BridgeTestSupport.myContext();
     }
 
     private static PathNode child(PathNode parent, int id) {
