@@ -255,6 +255,17 @@ final class Collector implements Runnable {
         return stacks.harvest(now, force);
     }
 
+    /**
+     * Closes the interval now and harvests the stack sampler whatever it costs (not draining it: the session goes
+     * on), so that a dump holds every sample taken so far. The harvests are spaced to keep their cost within
+     * budget, up to 5 s apart: without this, a dump between two harvests showed the energy of those seconds as
+     * {@code (unattributed)} and none on the methods that ran in them. Under the ledger's lock.
+     */
+    void closeIntervalWithHarvest(long now) {
+        harvestRequested = true;
+        closeInterval(now, false);
+    }
+
     /** A measurement window ended: the next interval's close harvests the stack sampler whatever it costs. */
     void harvestAtNextInterval() {
         harvestRequested = true;

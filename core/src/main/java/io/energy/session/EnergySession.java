@@ -403,6 +403,9 @@ public final class EnergySession {
     /** Writes every output now without stopping. */
     public List<String> dump(Path dir) {
         synchronized (ledger) {
+            if (!stopped && stacks != null) {
+                collector.closeIntervalWithHarvest(System.nanoTime());
+            }
             sampler.syncCalls(ledger);
         }
         return write(profile(), dir);
