@@ -307,8 +307,8 @@ public final class EnergyLedger {
             w[i] = s.count(i);
         }
         long total = s.total();
-        long[] threadTotal = threadTotals(s);
-        List<InclusiveCount> inclusive = inclusiveCounts(s, nodes, threadTotal);
+        long[] group = sampleGroups(s);
+        List<InclusiveCount> inclusive = inclusiveCounts(s, nodes, group);
         for (int d = 0; d < pending.length; d++) {
             long energy = pending[d];
             if (energy == 0) {
@@ -319,10 +319,7 @@ public final class EnergyLedger {
             for (int i = 0; i < n; i++) {
                 LedgerNode node = nodes[i];
                 double grainJ = grain * parts[i] / Math.max(1, energy);
-                double v = threadTotal != null && threadTotal[i] > 0
-                        ? threadClockVariance(energy, w[i], threadTotal[i], total, grainJ)
-                        : variance(energy, (int) Math.min(Integer.MAX_VALUE, w[i]),
-                                (int) Math.min(Integer.MAX_VALUE, total), parts[i], grainJ);
+                double v = sampledVariance(energy, w[i], group[i], total, grainJ);
                 if (node.isBucket()) {
                     node.selfNanoJoules[d] += parts[i];
                     node.selfVariance[d] += v;
@@ -332,10 +329,7 @@ public final class EnergyLedger {
             }
             for (InclusiveCount c : inclusive) {
                 double grainJ = grain * c.samples / Math.max(1, total);
-                c.node.inclusiveVariance[d] += c.threadSamples > 0
-                        ? threadClockVariance(energy, c.samples, c.threadSamples, total, grainJ)
-                        : variance(energy, (int) Math.min(Integer.MAX_VALUE, c.samples),
-                                (int) Math.min(Integer.MAX_VALUE, total), 0, grainJ);
+                c.node.inclusiveVariance[d] += sampledVariance(energy, c.samples, c.groupSamples, total, grainJ);
             }
             pending[d] = 0;
             pendingGrainJoules[d] = 0;
@@ -420,108 +414,99 @@ public final class EnergyLedger {
         }
     }
 
-    /** Samples of one harvest that passed through {@code node} in one thread (threadSamples 0: no thread). */
-    private record InclusiveCount(LedgerNode node, long samples, long threadSamples) {
+    /** Samples of one harvest that passed through {@code node} in one group (see {@link #sampleGroups}). */
+    private record InclusiveCount(LedgerNode node, long samples, long groupSamples) {
     }
 
     /**
      * For every path a harvest's samples passed through (each stack's node and its callers), the samples that
-     * did, per thread where each thread is sampled on its own clock, else over the whole harvest: the basis
-     * of {@link LedgerNode#inclusiveVariance}.
+     * did, per group of {@link #sampleGroups}: the basis of {@link LedgerNode#inclusiveVariance}.
      */
     private static List<InclusiveCount> inclusiveCounts(io.energy.sampling.StackSamples s, LedgerNode[] nodes,
-                                                        long[] threadTotal) {
-        Map<Long, Map<LedgerNode, long[]>> byThread = new HashMap<>();
+                                                        long[] group) {
+        // Keyed by the group's thread, or NO_GROUP for the samples that share the harvest-wide group.
+        Map<Long, Map<LedgerNode, long[]>> byGroup = new HashMap<>();
+        Map<Long, Long> groupSamples = new HashMap<>();
         for (int i = 0; i < nodes.length; i++) {
-            long thread = threadTotal != null && threadTotal[i] > 0 ? s.thread(i) : NO_GROUP;
-            Map<LedgerNode, long[]> counts = byThread.computeIfAbsent(thread, k -> new java.util.IdentityHashMap<>());
+            long key = s.perThreadClocks() && s.thread(i) != io.energy.sampling.StackSamples.NO_THREAD
+                    ? s.thread(i) : NO_GROUP;
+            groupSamples.put(key, group[i]);
+            Map<LedgerNode, long[]> counts = byGroup.computeIfAbsent(key, k -> new java.util.IdentityHashMap<>());
             for (LedgerNode x = nodes[i]; x != null && x.methodId != LedgerNode.ROOT; x = x.parent) {
                 counts.computeIfAbsent(x, k -> new long[1])[0] += s.count(i);
             }
         }
-        Map<Long, Long> threadSamples = new HashMap<>();
-        if (threadTotal != null) {
-            for (int i = 0; i < nodes.length; i++) {
-                if (threadTotal[i] > 0) {
-                    threadSamples.put(s.thread(i), threadTotal[i]);
-                }
-            }
-        }
         List<InclusiveCount> out = new ArrayList<>();
-        for (Map.Entry<Long, Map<LedgerNode, long[]>> t : byThread.entrySet()) {
-            long n = t.getKey() == NO_GROUP ? 0 : threadSamples.getOrDefault(t.getKey(), 0L);
-            for (Map.Entry<LedgerNode, long[]> e : t.getValue().entrySet()) {
+        for (Map.Entry<Long, Map<LedgerNode, long[]>> g : byGroup.entrySet()) {
+            long n = groupSamples.get(g.getKey());
+            for (Map.Entry<LedgerNode, long[]> e : g.getValue().entrySet()) {
                 out.add(new InclusiveCount(e.getKey(), e.getValue()[0], n));
             }
         }
         return out;
     }
 
-    /** The group of samples with no thread of their own (or a sampler whose ticks are not per thread). */
+    /** The group of samples that have no thread of their own clock: the whole harvest. */
     private static final long NO_GROUP = Long.MIN_VALUE;
 
     /**
-     * For each stack of a harvest, the samples its thread took in that harvest (0 where the thread is not
-     * known), or {@code null} when the sampler's ticks do not follow each thread's own CPU clock.
+     * For each stack of a harvest, the samples of the group whose split is chance: its thread's samples in the
+     * harvest where each thread ticks on its own CPU clock and the thread is known; else the whole harvest's.
      */
-    private static long[] threadTotals(io.energy.sampling.StackSamples s) {
+    private static long[] sampleGroups(io.energy.sampling.StackSamples s) {
+        long[] out = new long[s.size()];
+        java.util.Arrays.fill(out, s.total());
         if (!s.perThreadClocks()) {
-            return null;
+            return out;
         }
-        java.util.Map<Long, long[]> byThread = new java.util.HashMap<>();
+        Map<Long, long[]> byThread = new HashMap<>();
         for (int i = 0; i < s.size(); i++) {
             if (s.thread(i) != io.energy.sampling.StackSamples.NO_THREAD) {
                 byThread.computeIfAbsent(s.thread(i), k -> new long[1])[0] += s.count(i);
             }
         }
-        long[] out = new long[s.size()];
         for (int i = 0; i < s.size(); i++) {
             long[] t = byThread.get(s.thread(i));
-            out[i] = t == null ? 0 : t[0];
+            if (t != null) {
+                out[i] = t[0];
+            }
         }
         return out;
     }
 
     /**
-     * Variance of the energy of {@code samples} of one thread's {@code threadSamples}, out of a harvest's
-     * {@code total}, where every thread is sampled on its own CPU clock (one sample per period of that
-     * thread's CPU time): {@code n·(1 − n/T) + 1} samples² × one sample's energy². A thread's count follows
-     * its CPU time to within a sample, so which thread a tick lands in is not chance; which of the thread's
-     * stacks it lands in is, binomial within the thread ({@code n(1 − n/T)}: none for a thread that spent
-     * the harvest in one stack, all of it for one that switches faster than the period); plus one sample for
-     * the ends of the path's runs in the harvest (a CPU timer that expires while the thread is in a short
-     * burst may fire at the next tick, in whatever runs then).
-     * This is narrower than a binomial over the whole harvest (what {@link #variance} assumes), which treats
-     * the choice of thread as chance too.
+     * Variance of the energy of {@code samples} out of a harvest's {@code total}, where the split inside a group
+     * of {@code groupSamples} is chance: {@code n·(1 − n/G) + 1} samples² × one sample's energy², plus the
+     * source's grain.
+     * <ul>
+     *   <li>Where every thread is sampled on its own CPU clock (one sample per period of that thread's CPU time),
+     *   the group is the thread: its count follows its CPU time to within a sample, so which thread a tick lands
+     *   in is not chance; which of its stacks it lands in is, binomial within the thread (none for a thread that
+     *   spent the harvest in one stack, all of it for one that switches faster than the period).</li>
+     *   <li>Otherwise (a process-wide timer, samples without a thread, the path sampler) the group is the whole
+     *   harvest: the choice of thread is chance too.</li>
+     *   <li>The {@code + 1} is one sample for the ends of the path's runs in the harvest (the quantisation at
+     *   the ends of calls; a CPU timer that expires in a short burst may fire at the next tick).</li>
+     *   <li>The source's grain: a counter that moves every grain cannot place energy more finely than that.</li>
+     * </ul>
      */
-    static double threadClockVariance(long energy, long samples, long threadSamples, long total, double grainJoules) {
-        if (total <= 0 || threadSamples <= 0) {
+    static double sampledVariance(long energy, long samples, long groupSamples, long total, double grainJoules) {
+        if (total <= 0 || groupSamples <= 0) {
             return 0;
         }
         double perSample = (double) energy / total;
-        double split = samples * (1 - (double) samples / threadSamples);
+        double split = samples * (1 - (double) samples / groupSamples);
         double p = (double) samples / total;
-        double grain = grainJoules * 1e9 * 2 * Math.sqrt(p * (1 - p));
-        return perSample * perSample * (split + 1) + grain * grain;
-    }
-
-    /**
-     * Variance of a share found by sampling: binomial in the number of samples, plus one sample's worth
-     * for the quantisation at the ends of calls, plus the source's grain (a counter that moves every
-     * grain cannot place energy more finely than that).
-     */
-    static double variance(long energy, int samples, int total, long part, double grainJoules) {
-        if (total <= 0) {
-            return 0;
-        }
-        double p = (double) samples / total;
-        double perSample = (double) energy / total;
-        double sampling = perSample * perSample * (samples * (1 - p) + 1);
         // The source's grain blurs where energy falls in time. Where one path has the whole interval, and
         // its neighbours too, that blur moves energy between intervals of the same path and cancels out;
         // it matters where paths share an interval, most when they share it evenly.
         double grain = grainJoules * 1e9 * 2 * Math.sqrt(p * (1 - p));
-        return sampling + grain * grain;
+        return perSample * perSample * (split + 1) + grain * grain;
+    }
+
+    /** {@link #sampledVariance} over the whole harvest (the path sampler's, and the GPU's wall-time split). */
+    static double variance(long energy, int samples, int total, long part, double grainJoules) {
+        return sampledVariance(energy, samples, total, total, grainJoules);
     }
 
     private void attributeGpu(int d, long energy, IntervalInput in, double grainJoules) {

@@ -92,14 +92,10 @@ final class CollapsedDiff {
     }
 
     /**
-     * Where a leading thread frame {@code [name tid=N]} ends (the index of its {@code ]}), or -1. The name
-     * may hold any character, so the frame is found by its end: the first {@code " tid=<digits>]"}.
+     * Where the line {@code s[from, to)}'s leading thread frame {@code [name tid=N]} ends (the index in {@code s}
+     * of its {@code ]}), or -1. The name may hold any character, so the frame is found by its end: the first
+     * {@code " tid=<digits>]"}.
      */
-    static int threadFrameEnd(String line) {
-        return threadFrameEnd(line, 0, line.length());
-    }
-
-    /** {@link #threadFrameEnd(String)} for the line {@code s[from, to)}; the index is in {@code s}. */
     static int threadFrameEnd(String s, int from, int to) {
         if (from >= to || s.charAt(from) != '[') {
             return -1;
@@ -121,12 +117,7 @@ final class CollapsedDiff {
 
     private static final String TID = " tid=";
 
-    /** The N of a thread frame that ends at {@code end} (see {@link #threadFrameEnd}). */
-    static long threadId(String line, int end) {
-        return threadId(line, 0, end);
-    }
-
-    /** The N of the thread frame of the line starting at {@code from} that ends at {@code end}. */
+    /** The N of the thread frame of the line starting at {@code from} that ends at {@code end} (see above). */
     static long threadId(String s, int from, int end) {
         int at = s.lastIndexOf(TID, end);
         if (at < from) {

@@ -76,12 +76,12 @@ class CollapsedDiffTest {
 
     @Test
     void aThreadFrameWithNothingAfterItIsAStackWithoutJavaFrames() {
-        assertEquals(-1, CollapsedDiff.threadFrameEnd("[no tid here];A.b"));
-        assertEquals(-1, CollapsedDiff.threadFrameEnd("A.main;A.b"));
-        assertEquals(-1, CollapsedDiff.threadFrameEnd("[x tid=];A.b"));
+        assertEquals(-1, frameEnd("[no tid here];A.b"));
+        assertEquals(-1, frameEnd("A.main;A.b"));
+        assertEquals(-1, frameEnd("[x tid=];A.b"));
         String line = "[Thread-0 tid=12]";
-        assertEquals(line.length() - 1, CollapsedDiff.threadFrameEnd(line));
-        assertEquals(12L, CollapsedDiff.threadId(line, line.length() - 1));
+        assertEquals(line.length() - 1, frameEnd(line));
+        assertEquals(12L, CollapsedDiff.threadId(line, 0, line.length() - 1));
     }
 
     @Test
@@ -99,5 +99,9 @@ class CollapsedDiffTest {
         assertEquals(2, out.size());
         assertEquals(out.stack(0), out.stack(1), "one Stack object for one stack text, shared by both threads");
         assertEquals(CollapsedDiff.hash("x;A.b", 2, 5), CollapsedDiff.hash("A.b", 0, 3), "the hash is of the range");
+    }
+
+    private static int frameEnd(String line) {
+        return CollapsedDiff.threadFrameEnd(line, 0, line.length());
     }
 }
