@@ -2,9 +2,11 @@ package io.energy.report;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The immutable picture of a run that every writer reads: built once from the ledger per dump, so all
@@ -292,7 +294,7 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
     public List<MethodStats> methods() {
         Map<String, MethodStats.Builder> by = new LinkedHashMap<>();
         int nd = domains.size();
-        collect(root, new ArrayList<>(), by, nd, inTotal());
+        collect(root, new HashSet<>(), by, nd, inTotal());
         List<MethodStats> out = new ArrayList<>();
         for (MethodStats.Builder b : by.values()) {
             out.add(b.build());
@@ -301,23 +303,26 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
         return Collections.unmodifiableList(out);
     }
 
-    private static void collect(Node n, List<String> onPath, Map<String, MethodStats.Builder> by, int nd,
+    /**
+     * @param onPath the methods whose inclusive energy an enclosing frame already counts: a set, not the path
+     *               itself, because real stacks are deep (a list's {@code contains} made this walk O(paths × depth))
+     */
+    private static void collect(Node n, Set<String> onPath, Map<String, MethodStats.Builder> by, int nd,
                                 boolean[] inTotal) {
         boolean counted = false;
         if (n.kind() != Kind.ROOT) {
             MethodStats.Builder b = by.computeIfAbsent(n.name(), k -> new MethodStats.Builder(n, nd, inTotal));
             b.addSelf(n);
-            if (!onPath.contains(n.name())) {
+            counted = onPath.add(n.name());
+            if (counted) {
                 b.addInclusive(n);
-                onPath.add(n.name());
-                counted = true;
             }
         }
         for (Node c : n.children()) {
             collect(c, onPath, by, nd, inTotal);
         }
         if (counted) {
-            onPath.remove(onPath.size() - 1);
+            onPath.remove(n.name());
         }
     }
 }

@@ -38,6 +38,29 @@ class ReportWritersTest {
     }
 
     @Test
+    void aRecursiveMethodsInclusiveEnergyCountsEachNestedStretchOnceAndASecondStretchBesideItAgain() {
+        // a → b → a → c on one path, and a beside it again under root: a's inclusive is its outer frame's
+        // (1 + 2 + 4 + 8 = 15) plus the second top-level a (16), never the inner frame's 12 on top.
+        EnergyProfile.Node inner = ProfileFixtures.method("x.A.a", 1, 0, 4, 0, ProfileFixtures.method("x.C.c", 1, 0, 8, 0));
+        EnergyProfile.Node outer = ProfileFixtures.method("x.A.a", 1, 0, 1, 0, ProfileFixtures.method("x.B.b", 1, 0, 2, 0, inner));
+        EnergyProfile.Node again = ProfileFixtures.method("x.A.a", 1, 0, 16, 0);
+        EnergyProfile.Node root = new EnergyProfile.Node("all", "", "", "", EnergyProfile.Kind.ROOT, 0, 0, 0,
+                new long[]{0, 0}, new double[]{0, 0}, List.of(outer, again), null);
+        EnergyProfile base = ProfileFixtures.measured();
+        EnergyProfile p = new EnergyProfile(base.schemaVersion(), base.agentVersion(), base.startEpochMillis(),
+                base.durationNanos(), base.source(), base.estimated(), base.domains(), root, base.timeline(),
+                base.health(), base.notes());
+        Map<String, MethodStats> by = new HashMap<>();
+        for (MethodStats m : p.methods()) {
+            by.put(m.name(), m);
+        }
+        assertEquals(31, by.get("x.A.a").inclusiveNanoJoules()[0]);
+        assertEquals(21, by.get("x.A.a").selfNanoJoules()[0], "self: every frame of it");
+        assertEquals(3, by.get("x.A.a").calls());
+        assertEquals(14, by.get("x.B.b").inclusiveNanoJoules()[0]);
+    }
+
+    @Test
     void everyFileIsWrittenWholeAndNoTemporaryFileIsLeft() throws Exception {
         assertEquals(List.of(), writers().writeAll(profile, dir));
         for (String f : List.of("energy-summary.json", "energy-methods.csv", "energy.collapsed")) {
