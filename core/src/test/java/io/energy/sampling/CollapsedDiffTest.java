@@ -85,6 +85,17 @@ class CollapsedDiffTest {
     }
 
     @Test
+    void everyDigitOfAThreadIdIsReadIncludingZeroAndNine() {
+        // Linux thread ids are any number: the ends of the digit range must not end the id.
+        for (long tid : new long[]{10, 90, 109, 1234567890}) {
+            String line = "[w tid=" + tid + "];A.b";
+            int end = frameEnd(line);
+            assertEquals(line.indexOf(']'), end, line);
+            assertEquals(tid, CollapsedDiff.threadId(line, 0, end), line);
+        }
+    }
+
+    @Test
     void aThreadRenamedBetweenDumpsKeepsItsCountsSoNothingIsTakenTwice() {
         // async-profiler prints a thread's name as of the dump: main becomes DestroyJavaVM when main returns.
         assertEquals(Map.of("A.b", 5L), samples("[main tid=1];A.main;A.b 5\n"));
