@@ -108,6 +108,8 @@ final class Collector implements Runnable {
         lastAgentCpu = listener.agentCpuNanos();
         nextFlush = now + flushNanos;
         primed = true;
+        // Said at log=debug: the moment the first readings exist (a test that moves a counter waits for it).
+        AgentLog.debug("collector primed: the first readings are taken");
     }
 
     void start() {

@@ -41,28 +41,34 @@ public final class WindowApp {
         // back to back without waiting: consecutive windows share intervals, so each must get only its part
         List<java.util.concurrent.CompletableFuture<EnergyReading>> chain = new ArrayList<>();
         long[] chainCpu = new long[5];
+        long[] chainProcessCpu = new long[5];
         for (int i = 0; i < chainCpu.length; i++) {
             long c0 = THREADS.getCurrentThreadCpuTime();
+            long p0 = processCpu();
             EnergyWindow w = Energy.begin("chain" + i);
             spin(120);
             chain.add(w.endAsync());
             chainCpu[i] = THREADS.getCurrentThreadCpuTime() - c0;
+            chainProcessCpu[i] = processCpu() - p0;
         }
         for (int i = 0; i < chainCpu.length; i++) {
-            print("chain" + i, chain.get(i).get(), chainCpu[i]);
+            print("chain" + i, chain.get(i).get(), chainCpu[i], chainProcessCpu[i]);
         }
         // nested: an outer window around three inner ones
+        long outerProcessCpu = processCpu();
         EnergyWindow outer = Energy.begin("outer");
         long outerCpu = THREADS.getCurrentThreadCpuTime();
         for (int i = 0; i < 3; i++) {
             measured("inner" + i, 200);
         }
-        print("outer", outer.end(), THREADS.getCurrentThreadCpuTime() - outerCpu);
+        print("outer", outer.end(), THREADS.getCurrentThreadCpuTime() - outerCpu, processCpu() - outerProcessCpu);
         // a window that only sleeps
+        long sleepProcessCpu = processCpu();
         EnergyWindow sleep = Energy.begin("sleep");
         Thread.sleep(400);
-        print("sleep", sleep.end(), 0);
+        print("sleep", sleep.end(), 0, processCpu() - sleepProcessCpu);
         // two threads, overlapping windows, one window around both
+        long bothProcessCpu = processCpu();
         EnergyWindow both = Energy.begin("both");
         CountDownLatch started = new CountDownLatch(1);
         long[] cpu = new long[2];
@@ -93,7 +99,7 @@ public final class WindowApp {
         for (Thread t : ts) {
             t.join();
         }
-        print("both", both.end(), cpu[0] + cpu[1]);
+        print("both", both.end(), cpu[0] + cpu[1], processCpu() - bothProcessCpu);
     }
 
     /** Under a replayed trace with a GPU: one window that sleeps, one that works, per-domain joules and wall time. */
