@@ -3,6 +3,7 @@ package io.energy.power.estimate;
 import io.energy.power.Domain;
 import io.energy.power.PowerSource;
 import io.energy.power.ProcStat;
+import io.energy.text.Decimals;
 
 import java.util.List;
 
@@ -35,20 +36,10 @@ public final class EstimatedPowerSource implements PowerSource {
         String limit = machineCpus > 0 && stat.cpus() < machineCpus
                 ? " (this JVM may use " + stat.cpus() + ": a container's limit; idle and busy time are the machine's)" : "";
         // Not String.format: the Formatter's first use (locale data) is ~10 ms of the application's start-up.
-        String origin = "model " + twoDecimals(idleWattsPerCpu) + " W idle / " + twoDecimals(this.busyWattsPerCpu)
-                + " W busy per CPU x " + cpus + " CPUs" + limit + ", "
+        String origin = "model " + Decimals.fixed(idleWattsPerCpu, 2) + " W idle / "
+                + Decimals.fixed(this.busyWattsPerCpu, 2) + " W busy per CPU x " + cpus + " CPUs" + limit + ", "
                 + (machineWide ? "machine CPU time from /proc/stat" : "process CPU time");
         this.domains = List.of(new Domain(Domain.PACKAGE, 0, true, 10_000_000L, origin));
-    }
-
-    /** {@code String.format(Locale.ROOT, "%.2f", v)} for the model's finite watts. */
-    static String twoDecimals(double v) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return Double.toString(v);
-        }
-        String abs = new java.math.BigDecimal(Double.toString(Math.abs(v)))
-                .setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
-        return Double.compare(v, 0.0) < 0 ? "-" + abs : abs;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.energy.report;
+package io.energy.text;
 
 import org.junit.jupiter.api.Test;
 
@@ -7,10 +7,10 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The CSV's numbers come out character for character as {@code String.format(Locale.ROOT, "%.9f")} made them. */
-class CsvNumberFormatTest {
+/** Numbers come out character for character as {@code String.format(Locale.ROOT, "%.Nf")} makes them (the CSV's, the estimate's description). */
+class DecimalsTest {
     private static void same(double v, int decimals) {
-        assertEquals(String.format(Locale.ROOT, "%." + decimals + "f", v), MethodsCsvWriter.fixed(v, decimals),
+        assertEquals(String.format(Locale.ROOT, "%." + decimals + "f", v), Decimals.fixed(v, decimals),
                 "value " + v + " (" + Double.toString(v) + ")");
     }
 
