@@ -139,6 +139,15 @@ public final class EnergyMetrics implements MultiCollector {
 
         out.add(methods(p));
 
+        GaugeSnapshot.Builder pendingJ = GaugeSnapshot.builder().name("energy_pending_joules").unit(Unit.JOULES)
+                .help("The process's energy per domain measured but not yet split over CPU-time stack samples (it waits "
+                        + "for the sampler's next harvest, up to 5 s, then joins the methods' counters)");
+        for (EnergyProfile.DomainTotal d : domains) {
+            pendingJ.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(d.pending() / 1e9)
+                    .labels(Labels.of("domain", d.key())).build());
+        }
+        out.add(pendingJ.build());
+
         GaugeSnapshot.Builder power = GaugeSnapshot.builder().name("energy_power_watts").unit(new Unit("watts"))
                 .help("Power per domain over the latest attribution interval (the whole domain, as measured or estimated)");
         List<EnergyProfile.TimelinePoint> timeline = p.timeline();
@@ -200,6 +209,10 @@ public final class EnergyMetrics implements MultiCollector {
                 }
             }
         }
+        long[] pending = new long[nd];
+        for (int d = 0; d < nd; d++) {
+            pending[d] = p.domains().get(d).pending();
+        }
         Map<String, MethodStats> byName = new LinkedHashMap<>();
         long[] otherSelf = new long[nd];
         long[] otherIncl = new long[nd];
@@ -210,8 +223,8 @@ public final class EnergyMetrics implements MultiCollector {
             } else {
                 anyOther = true;
                 for (int d = 0; d < nd; d++) {
-                    otherSelf[d] += m.selfNanoJoules()[d];
-                    otherIncl[d] += m.inclusiveNanoJoules()[d];
+                    otherSelf[d] += shown(m, m.selfNanoJoules(), d, pending);
+                    otherIncl[d] += shown(m, m.inclusiveNanoJoules(), d, pending);
                 }
             }
         }
@@ -224,9 +237,9 @@ public final class EnergyMetrics implements MultiCollector {
                 String dom = p.domains().get(d).key();
                 // A method of an earlier session of this epoch that this one has not run (yet) keeps its series
                 // at its carried value.
-                b.dataPoint(counter("energy_method_joules", m == null ? 0 : m.selfNanoJoules()[d] / 1e9,
+                b.dataPoint(counter("energy_method_joules", m == null ? 0 : shown(m, m.selfNanoJoules(), d, pending) / 1e9,
                         "domain", dom, "kind", "self", "method", name));
-                b.dataPoint(counter("energy_method_joules", m == null ? 0 : m.inclusiveNanoJoules()[d] / 1e9,
+                b.dataPoint(counter("energy_method_joules", m == null ? 0 : shown(m, m.inclusiveNanoJoules(), d, pending) / 1e9,
                         "domain", dom, "kind", "inclusive", "method", name));
             }
         }
@@ -239,6 +252,21 @@ public final class EnergyMetrics implements MultiCollector {
             }
         }
         return b.build();
+    }
+
+    /** The bucket that shows, between two harvests, the energy still waiting for stack samples. */
+    static final String UNATTRIBUTED = "(unattributed)";
+
+    /**
+     * A method's nanojoules in domain {@code d} as its counter shows them: the {@code (unattributed)} bucket without
+     * the energy still waiting for stack samples. A profile between two harvests shows that energy there so that
+     * every file adds up; the next harvest moves it to the methods that ran, and a counter must never give back
+     * what it showed (it would stay at its high-water mark, overstated for good). It is the
+     * {@code energy_pending_joules} gauge instead.
+     */
+    private static long shown(MethodStats m, long[] nanoJoules, int d, long[] pending) {
+        long v = nanoJoules[d];
+        return m.kind() == EnergyProfile.Kind.BUCKET && UNATTRIBUTED.equals(m.name()) ? Math.max(0, v - pending[d]) : v;
     }
 
     private CounterSnapshot single(String name, Unit unit, double value, String help) {

@@ -70,8 +70,19 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
     }
 
     /** A domain and where its energy went, in nanojoules; the parts add up to {@code measured}. */
+    /**
+     * @param pending the part of the process's energy still waiting for stack samples (a profile between two
+     *                harvests): shown in the {@code (unattributed)} bucket so that every file adds up, and moved
+     *                to the methods by the next harvest
+     */
     public record DomainTotal(String key, String kind, int device, boolean estimated, long grainNanos, String origin,
-                              long measured, long staticIdle, long otherProcesses, long process) {
+                              long measured, long staticIdle, long otherProcesses, long process, long pending) {
+        /** A total with nothing pending (no stack sampler, or just after a harvest). */
+        public DomainTotal(String key, String kind, int device, boolean estimated, long grainNanos, String origin,
+                           long measured, long staticIdle, long otherProcesses, long process) {
+            this(key, kind, device, estimated, grainNanos, origin, measured, staticIdle, otherProcesses, process, 0);
+        }
+
         public double joules() {
             return measured / 1e9;
         }

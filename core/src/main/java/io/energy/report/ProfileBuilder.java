@@ -60,7 +60,8 @@ public final class ProfileBuilder {
             long stat = ledger.bucketNode(LedgerNode.STATIC_IDLE).selfNanoJoules[d];
             long others = ledger.bucketNode(LedgerNode.OTHER_PROCESSES).selfNanoJoules[d];
             totals.add(new EnergyProfile.DomainTotal(dom.key(), dom.kind(), dom.device(), dom.estimated(),
-                    dom.grainNanos(), dom.origin(), measured, stat, others, measured - stat - others));
+                    dom.grainNanos(), dom.origin(), measured, stat, others, measured - stat - others,
+                    ledger.pendingNanoJoules(d)));
         }
         boolean[] inTotal = new boolean[nd];
         for (int d = 0; d < nd; d++) {

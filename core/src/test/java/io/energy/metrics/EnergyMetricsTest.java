@@ -50,6 +50,37 @@ class EnergyMetricsTest {
     }
 
     @Test
+    void energyWaitingForStackSamplesIsAGaugeNotUnattributedSoNoCounterHoldsWhatTheHarvestMovesToMethods() {
+        // Between two harvests 3 J wait in (unattributed); the harvest moves them to a.A.run. Had the counter shown
+        // them, it could not give them back: (unattributed) would stay at 3 J for good and the self series would
+        // add up to 3 J more than was measured.
+        AtomicReference<EnergyProfile> now = new AtomicReference<>(Profiles.betweenHarvests("a.A.run", 2 * J, 3 * J));
+        EnergyMetrics m = new EnergyMetrics(50, 1_000L, now::get);
+        MetricSnapshots before = m.collect();
+        assertEquals(2.0, self(before, "a.A.run"));
+        assertEquals(0.0, self(before, "(unattributed)"));
+        assertEquals(3.0, gauge(before, "energy_pending_joules"));
+        assertEquals(5.0, measured(before));
+
+        now.set(Profiles.betweenHarvests("a.A.run", 5 * J, 0));
+        MetricSnapshots after = m.collect();
+        assertEquals(5.0, self(after, "a.A.run"));
+        assertEquals(0.0, self(after, "(unattributed)"));
+        assertEquals(0.0, gauge(after, "energy_pending_joules"));
+        assertEquals(measured(after), self(after, "a.A.run") + self(after, "(unattributed)"), 1e-9,
+                "the self series add up to what was measured");
+    }
+
+    static double gauge(MetricSnapshots s, String name) {
+        for (io.prometheus.metrics.model.snapshots.MetricSnapshot x : s) {
+            if (x.getMetadata().getName().equals(name.replaceAll("_joules$", "")) || x.getMetadata().getName().equals(name)) {
+                return ((io.prometheus.metrics.model.snapshots.GaugeSnapshot) x).getDataPoints().get(0).getValue();
+            }
+        }
+        throw new AssertionError("no gauge " + name);
+    }
+
+    @Test
     void onlyTheTopMethodsHaveTheirOwnSeriesAndTheRestAddUpInOther() {
         Map<String, Long> self = new LinkedHashMap<>();
         long sum = 0;

@@ -32,6 +32,24 @@ public final class Profiles {
                 new EnergyProfile.Health(0, 0, 0, 5_000_000L, 1_000_000L, 900_000_000L, 4, 2, 9), List.of());
     }
 
+    /**
+     * One method with {@code method} nanojoules and the {@code (unattributed)} bucket holding {@code pending}
+     * nanojoules that still wait for stack samples (a profile between two harvests); measured = the sum.
+     */
+    public static EnergyProfile betweenHarvests(String name, long method, long pending) {
+        List<EnergyProfile.Node> top = List.of(node(name, EnergyProfile.Kind.METHOD, method),
+                node("(unattributed)", EnergyProfile.Kind.BUCKET, pending));
+        EnergyProfile.Node root = new EnergyProfile.Node("all", "", "", "", EnergyProfile.Kind.ROOT, 0, 0, 0,
+                new long[]{0}, new double[]{0}, top, null);
+        long measured = root.inclusive(0);
+        List<EnergyProfile.DomainTotal> domains = List.of(new EnergyProfile.DomainTotal("package:0", "package", 0,
+                true, 10_000_000L, "model", measured, 0, 0, measured, pending));
+        return new EnergyProfile(EnergyProfile.SCHEMA_VERSION, "test", 1_700_000_000_000L, 1_000_000_000L,
+                "estimate", true, domains, root,
+                List.of(new EnergyProfile.TimelinePoint(0, 0.1, new double[]{42}, new double[]{40}, null)),
+                new EnergyProfile.Health(0, 0, 0, 5_000_000L, 1_000_000L, 900_000_000L, 4, 2, 9), List.of());
+    }
+
     static EnergyProfile.Node node(String name, EnergyProfile.Kind kind, long self) {
         int dot = name.lastIndexOf('.');
         return new EnergyProfile.Node(name, dot > 0 ? name.substring(0, dot) : "", dot > 0 ? name.substring(dot + 1) : name,
