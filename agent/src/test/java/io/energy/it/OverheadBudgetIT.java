@@ -93,6 +93,11 @@ class OverheadBudgetIT {
         assertTrue(csv.lines().findFirst().orElseThrow().endsWith(",counting_stopped_s"), csv);
         assertTrue(!hotRow.endsWith(","), "the hot method's row says when counting stopped: " + hotRow);
         assertTrue(r.stderr().contains("counting stopped by the overhead budget (overhead=1%) in"), r.stderr());
+        // The exit table says what counting cost over the run, by the same estimate as the summary.
+        java.util.regex.Matcher cost = java.util.regex.Pattern.compile("\\[energy] counting cost ~(\\d+) ms of CPU by the "
+                + "budget's estimate \\(30 ns a call\\): [0-9.]+% of the process's CPU \\(overhead=1%\\)").matcher(r.stderr());
+        assertTrue(cost.find(), r.stderr());
+        assertEquals(overhead.get("estimatedCountingCpuMs").asDouble(), Double.parseDouble(cost.group(1)), 0.5 + 1e-9);
     }
 
     @Test

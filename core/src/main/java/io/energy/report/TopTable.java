@@ -81,6 +81,15 @@ public final class TopTable {
                     + "methods: calls are those counted until then, energy still sampled; overhead=off counts every call%n",
                     h.overhead().budgetText(), h.overhead().stopped().size()));
         }
+        if (h.overhead().estimatedCostNanos() > 0 && h.processCpuNanos() > 0) {
+            // What counting cost over the whole run, said even when it is over the budget: the budget stops
+            // methods once a window (1 s) was over it, so each new hot phase is counted for a window first.
+            sb.append(String.format(Locale.ROOT, "[energy] counting cost ~%.0f ms of CPU by the budget's estimate "
+                            + "(%.0f ns a call): %.1f%% of the process's CPU (overhead=%s); weaving classes %.0f ms%n",
+                    h.overhead().estimatedCostNanos() / 1e6, h.overhead().callCostNanos(),
+                    100 * h.overhead().estimatedCostNanos() / h.processCpuNanos(), h.overhead().budgetText(),
+                    h.overhead().weaveNanos() / 1e6));
+        }
         if (h.trivialSkipped() > 0) {
             sb.append(String.format(Locale.ROOT, "[energy] %d trivial methods (no calls, no loops) not instrumented: "
                     + "their time stays with their callers; weave.trivial=true instruments them%n", h.trivialSkipped()));

@@ -269,12 +269,22 @@ public final class EnergySession {
                 instrumenter == null ? 0 : instrumenter.weaveNanos());
     }
 
-    private String overheadStatus() {
+    private String overheadStatus(long processCpuNanos) {
         EnergyProfile.Overhead o = overheadReport();
         return "trivial methods not instrumented: " + (instrumenter == null ? 0 : instrumenter.skippedTrivial())
                 + (config.weaveTrivial() ? " (weave.trivial=true)" : "") + "\n"
                 + "overhead budget: " + o.budgetText() + ", counting stopped in " + o.stopped().size() + " methods"
-                + (o.stopped().isEmpty() ? "" : " (hottest first: " + o.stopped().get(0).method() + ")") + "\n";
+                + (o.stopped().isEmpty() ? "" : " (hottest first: " + o.stopped().get(0).method() + ")") + "\n"
+                + countingCost(o, processCpuNanos);
+    }
+
+    /** What counting has cost so far by the budget's estimate, against the process's CPU; empty when not known. */
+    private static String countingCost(EnergyProfile.Overhead o, long cpu) {
+        if (!(o.estimatedCostNanos() > 0) || cpu <= 0) {
+            return "";
+        }
+        return "counting cost so far: ~" + Math.round(o.estimatedCostNanos() / 1e6) + " ms of CPU by the budget's estimate ("
+                + io.energy.text.Decimals.fixed(100 * o.estimatedCostNanos() / cpu, 1) + "% of the process's CPU)\n";
     }
 
     /** The thread MXBean, made on first use: on the collector thread, not before the application's main. */
@@ -520,7 +530,7 @@ public final class EnergySession {
         sb.append("paths over cap: ").append(p.health().pathsOverCap()).append(", calls beyond depth: ")
                 .append(p.health().callsBeyondDepth()).append(", source anomalies: ").append(p.health().anomalies())
                 .append('\n');
-        sb.append(overheadStatus());
+        sb.append(overheadStatus(p.health().processCpuNanos()));
         return sb.toString();
     }
 

@@ -193,6 +193,21 @@ class ReportWritersTest {
     }
 
     @Test
+    void theExitTableSaysWhatCountingCostOverTheRunEvenAboveTheBudget() {
+        EnergyProfile base = ProfileFixtures.measured();
+        EnergyProfile.Overhead o = new EnergyProfile.Overhead(0.01, 30, 883e6,
+                List.of(new EnergyProfile.CountingStopped(ProfileFixtures.QUERY, 1.2, 348_395, 0.0055, "budget")), 517_000_000L);
+        EnergyProfile.Health h = new EnergyProfile.Health(0, 0, 0, 5_000_000L, 0, 12_600_000_000L, 4, 2, 9, 0, o, 0, 0, 0, 0);
+        EnergyProfile p = new EnergyProfile(base.schemaVersion(), base.agentVersion(), base.startEpochMillis(),
+                base.durationNanos(), base.source(), base.estimated(), base.domains(), base.root(), base.timeline(), h,
+                base.notes());
+        String t = TopTable.render(p, 2, null);
+        assertTrue(t.contains("[energy] counting cost ~883 ms of CPU by the budget's estimate (30 ns a call): 7.0% of the "
+                + "process's CPU (overhead=1%); weaving classes 517 ms"), t);
+        assertFalse(TopTable.render(base, 2, null).contains("counting cost"), "nothing counted, nothing said");
+    }
+
+    @Test
     void theExitTableRanksMethodsByJoulesAndSaysWhereTheFilesAre() {
         String t = TopTable.render(profile, 2, "/tmp/out");
         String[] lines = t.split("\n");
