@@ -1,0 +1,47 @@
+package io.energy.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 13: woven code the JIT still inlines, checked with the JIT's own inlining log ({@code -XX:+PrintInlining})
+ * in a forked JVM: a woven small method in a hot loop is inlined into its caller by C2, and the bridge's
+ * {@code enter} and {@code exit} into it. docs/design.md, "What a woven call costs in real code".
+ */
+class InliningIT {
+    @Test
+    void c2InlinesAWovenSmallMethodIntoItsCallerAndTheBridgeIntoIt(@TempDir Path dir) throws Exception {
+        ForkedJvm.Result r = ForkedJvm.run(dir, 120, ForkedJvm.java(null), "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:+PrintInlining", ForkedJvm.agentArg("include=io.energy.it.apps.InlineTarget,overhead=off,top=0,out="
+                        + dir.resolve("out")),
+                "-cp", ForkedJvm.TEST_CLASSES.toString(), "io.energy.it.apps.InlineApp");
+        assertEquals(0, r.exitCode(), r.stderr());
+        List<String> log = r.stdout().lines().toList();
+        // The method was woven: the bridge appears in the log under it at all.
+        assertTrue(log.stream().anyMatch(l -> l.contains("io.energy.bridge.EnergyBridge::enter")),
+                "no call to the bridge in the inlining log: the method was not woven\n" + excerpt(log));
+        // C2 says "inline (hot)" where it inlined a callee; C1 says nothing of heat.
+        assertTrue(log.stream().anyMatch(l -> l.contains("io.energy.it.apps.InlineTarget::small") && l.contains("inline (hot)")),
+                "the woven method was not inlined into its caller\n" + excerpt(log));
+        assertTrue(log.stream().anyMatch(l -> l.contains("io.energy.bridge.EnergyBridge::enter") && l.contains("inline (hot)")),
+                "the bridge's enter was not inlined into the woven method\n" + excerpt(log));
+        assertTrue(log.stream().anyMatch(l -> l.contains("io.energy.bridge.EnergyBridge::exit") && l.contains("inline (hot)")),
+                "the bridge's exit was not inlined into the woven method\n" + excerpt(log));
+    }
+
+    private static String excerpt(List<String> log) {
+        StringBuilder sb = new StringBuilder();
+        for (String l : log) {
+            if (l.contains("InlineTarget") || l.contains("EnergyBridge") || l.contains("ThreadContext")) {
+                sb.append(l).append('\n');
+            }
+        }
+        return sb.length() > 0 ? sb.toString() : String.join("\n", log.subList(0, Math.min(40, log.size())));
+    }
+}
