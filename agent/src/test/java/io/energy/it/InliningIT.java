@@ -1,8 +1,10 @@
 package io.energy.it;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,12 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 13: woven code the JIT still inlines, checked with the JIT's own inlining log ({@code -XX:+PrintInlining})
  * in a forked JVM: a woven small method in a hot loop is inlined into its caller by C2, and the bridge's
- * {@code enter} and {@code exit} into it. docs/design.md, "What a woven call costs in real code".
+ * {@code enter} and {@code exit} into it, on JDK 17 (the build's) and JDK 25. docs/design.md, "What a woven call
+ * costs in real code".
  */
 class InliningIT {
-    @Test
-    void c2InlinesAWovenSmallMethodIntoItsCallerAndTheBridgeIntoIt(@TempDir Path dir) throws Exception {
-        ForkedJvm.Result r = ForkedJvm.run(dir, 120, ForkedJvm.java(null), "-XX:+UnlockDiagnosticVMOptions",
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"build JDK", ForkedJvm.JDK25})
+    void c2InlinesAWovenSmallMethodIntoItsCallerAndTheBridgeIntoIt(String jdk, @TempDir Path dir) throws Exception {
+        String home = jdk.equals("build JDK") ? null : jdk;
+        assertTrue(home == null || Files.isExecutable(Path.of(ForkedJvm.java(home))), "JDK expected at " + home);
+        ForkedJvm.Result r = ForkedJvm.run(dir, 120, ForkedJvm.java(home), "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:+PrintInlining", ForkedJvm.agentArg("include=io.energy.it.apps.InlineTarget,overhead=off,top=0,out="
                         + dir.resolve("out")),
                 "-cp", ForkedJvm.TEST_CLASSES.toString(), "io.energy.it.apps.InlineApp");
