@@ -88,7 +88,8 @@ public final class EnergyMetrics implements MultiCollector {
 
     synchronized void carryOver(EnergyProfile finalProfile) {
         if (finalProfile != null) {
-            snapshots(finalProfile);
+            // The ended session's energy still waiting for samples never gets them: it stays in (unattributed).
+            snapshots(finalProfile, true);
         }
         for (double[] c : carry.values()) {
             c[0] = c[1];
@@ -114,6 +115,11 @@ public final class EnergyMetrics implements MultiCollector {
 
     /** The snapshots for one profile; updates the carried state (call under the monitor). */
     MetricSnapshots snapshots(EnergyProfile p) {
+        return snapshots(p, false);
+    }
+
+    /** @param ended the profile of a session that has ended: its pending energy will not move any more */
+    MetricSnapshots snapshots(EnergyProfile p, boolean ended) {
         List<MetricSnapshot> out = new ArrayList<>();
         List<EnergyProfile.DomainTotal> domains = p.domains();
 
@@ -137,13 +143,14 @@ public final class EnergyMetrics implements MultiCollector {
         }
         out.add(energy.build());
 
-        out.add(methods(p));
+        out.add(methods(p, ended));
 
         GaugeSnapshot.Builder pendingJ = GaugeSnapshot.builder().name("energy_pending_joules").unit(Unit.JOULES)
-                .help("The process's energy per domain measured but not yet split over CPU-time stack samples (it waits "
-                        + "for the sampler's next harvest, up to 5 s, then joins the methods' counters)");
+                .help("The process's energy per domain measured but not yet split over CPU-time stack samples: it waits "
+                        + "for the sampler's next harvest (up to 5 s apart) and then joins the methods' counters, or after "
+                        + "10 s without samples the (unattributed) counter");
         for (EnergyProfile.DomainTotal d : domains) {
-            pendingJ.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(d.pending() / 1e9)
+            pendingJ.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(ended ? 0 : d.pending() / 1e9)
                     .labels(Labels.of("domain", d.key())).build());
         }
         out.add(pendingJ.build());
@@ -190,7 +197,7 @@ public final class EnergyMetrics implements MultiCollector {
      * ((uninstrumented), (static/idle), ...) are entries like methods, so the self series of a domain add up to
      * its measured energy.
      */
-    private MetricSnapshot methods(EnergyProfile p) {
+    private MetricSnapshot methods(EnergyProfile p, boolean ended) {
         int nd = p.domains().size();
         List<MethodStats> all = p.methods(); // sorted by self energy, largest first
         // Places go first to the methods the user named (instrumented: they have calls), then by self energy:
@@ -211,7 +218,7 @@ public final class EnergyMetrics implements MultiCollector {
         }
         long[] pending = new long[nd];
         for (int d = 0; d < nd; d++) {
-            pending[d] = p.domains().get(d).pending();
+            pending[d] = ended ? 0 : p.domains().get(d).pending();
         }
         Map<String, MethodStats> byName = new LinkedHashMap<>();
         long[] otherSelf = new long[nd];

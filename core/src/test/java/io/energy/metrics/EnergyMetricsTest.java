@@ -71,6 +71,33 @@ class EnergyMetricsTest {
                 "the self series add up to what was measured");
     }
 
+    @Test
+    void energyStillPendingWhenASessionEndsStaysInUnattributedAcrossTheReconfiguration() {
+        // The first session ends with 2 J on a method and 3 J that never got samples: no harvest will come for them.
+        AtomicReference<EnergyProfile> now = new AtomicReference<>(Profiles.betweenHarvests("a.A.run", 2 * J, 3 * J));
+        EnergyMetrics m = new EnergyMetrics(50, 1_000L, now::get);
+        m.collect();
+        m.carryOver(Profiles.betweenHarvests("a.A.run", 2 * J, 3 * J));
+        now.set(Profiles.betweenHarvests("a.A.run", 1 * J, 0));
+        MetricSnapshots s = m.collect();
+        assertEquals(3.0, self(s, "a.A.run"));
+        assertEquals(3.0, self(s, "(unattributed)"), "the ended session's pending energy, carried");
+        assertEquals(measured(s), self(s, "a.A.run") + self(s, "(unattributed)") + gauge(s, "energy_pending_joules"), 1e-9);
+    }
+
+    @Test
+    void pendingEnergyIsKeptOutOfOtherToWhenUnattributedHasNoSeriesOfItsOwn() {
+        // One series only (the method): (unattributed) is summed into method="other", still without the pending part.
+        AtomicReference<EnergyProfile> now = new AtomicReference<>(Profiles.betweenHarvests("a.A.run", 2 * J, 3 * J));
+        EnergyMetrics m = new EnergyMetrics(1, 1_000L, now::get);
+        MetricSnapshots s = m.collect();
+        assertEquals(2.0, self(s, "a.A.run"));
+        assertEquals(0.0, self(s, "other"));
+        assertEquals(3.0, gauge(s, "energy_pending_joules"));
+        now.set(Profiles.betweenHarvests("a.A.run", 5 * J, 0));
+        assertEquals(0.0, self(m.collect(), "other"), "nothing held back at a high-water mark");
+    }
+
     static double gauge(MetricSnapshots s, String name) {
         for (io.prometheus.metrics.model.snapshots.MetricSnapshot x : s) {
             if (x.getMetadata().getName().equals(name.replaceAll("_joules$", "")) || x.getMetadata().getName().equals(name)) {

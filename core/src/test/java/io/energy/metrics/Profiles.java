@@ -37,8 +37,10 @@ public final class Profiles {
      * nanojoules that still wait for stack samples (a profile between two harvests); measured = the sum.
      */
     public static EnergyProfile betweenHarvests(String name, long method, long pending) {
-        List<EnergyProfile.Node> top = List.of(node(name, EnergyProfile.Kind.METHOD, method),
-                node("(unattributed)", EnergyProfile.Kind.BUCKET, pending));
+        // A bucket has no calls (as in the ledger), so the method the user named ranks first for a series.
+        EnergyProfile.Node bucket = new EnergyProfile.Node("(unattributed)", "", "", "", EnergyProfile.Kind.BUCKET, 0, 0,
+                0, new long[]{pending}, new double[]{0}, List.of(), null);
+        List<EnergyProfile.Node> top = List.of(node(name, EnergyProfile.Kind.METHOD, method), bucket);
         EnergyProfile.Node root = new EnergyProfile.Node("all", "", "", "", EnergyProfile.Kind.ROOT, 0, 0, 0,
                 new long[]{0}, new double[]{0}, top, null);
         long measured = root.inclusive(0);

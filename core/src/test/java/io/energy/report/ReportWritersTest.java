@@ -58,6 +58,21 @@ class ReportWritersTest {
         assertEquals(21, by.get("x.A.a").selfNanoJoules()[0], "self: every frame of it");
         assertEquals(3, by.get("x.A.a").calls());
         assertEquals(14, by.get("x.B.b").inclusiveNanoJoules()[0]);
+
+        // a → [b → a(4), d → a(8)]: both inner frames are inside the outer one; leaving the first inner frame must
+        // not forget the outer one (a set that drops the name at every frame's exit counts the second again).
+        EnergyProfile.Node twice = ProfileFixtures.method("x.A.a", 1, 0, 1, 0,
+                ProfileFixtures.method("x.B.b", 1, 0, 2, 0, ProfileFixtures.method("x.A.a", 1, 0, 4, 0)),
+                ProfileFixtures.method("x.D.d", 1, 0, 8, 0, ProfileFixtures.method("x.A.a", 1, 0, 16, 0)));
+        EnergyProfile q = new EnergyProfile(base.schemaVersion(), base.agentVersion(), base.startEpochMillis(),
+                base.durationNanos(), base.source(), base.estimated(), base.domains(),
+                new EnergyProfile.Node("all", "", "", "", EnergyProfile.Kind.ROOT, 0, 0, 0, new long[]{0, 0},
+                        new double[]{0, 0}, List.of(twice), null), base.timeline(), base.health(), base.notes());
+        for (MethodStats m : q.methods()) {
+            if (m.name().equals("x.A.a")) {
+                assertEquals(31, m.inclusiveNanoJoules()[0], "once, the outer frame's 1 + 2 + 4 + 8 + 16");
+            }
+        }
     }
 
     @Test
