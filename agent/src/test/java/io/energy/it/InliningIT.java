@@ -32,13 +32,30 @@ class InliningIT {
         // The method was woven: the bridge appears in the log under it at all.
         assertTrue(log.stream().anyMatch(l -> l.contains("io.energy.bridge.EnergyBridge::enter")),
                 "no call to the bridge in the inlining log: the method was not woven\n" + excerpt(log));
-        // C2 says "inline (hot)" where it inlined a callee; C1 says nothing of heat.
-        assertTrue(log.stream().anyMatch(l -> l.contains("io.energy.it.apps.InlineTarget::small") && l.contains("inline (hot)")),
-                "the woven method was not inlined into its caller\n" + excerpt(log));
-        assertTrue(log.stream().anyMatch(l -> l.contains("io.energy.bridge.EnergyBridge::enter") && l.contains("inline (hot)")),
-                "the bridge's enter was not inlined into the woven method\n" + excerpt(log));
-        assertTrue(log.stream().anyMatch(l -> l.contains("io.energy.bridge.EnergyBridge::exit") && l.contains("inline (hot)")),
-                "the bridge's exit was not inlined into the woven method\n" + excerpt(log));
+        // C2 says "inline (hot)" where it inlined a callee (C1 says nothing of heat), and a callee's own inlining is
+        // listed under it, indented further: enter and exit must be inlined into small where small itself was
+        // inlined into its caller, in the same compile (not in a compile of small on its own).
+        boolean smallInlined = false;
+        boolean bridgeInside = false;
+        for (int i = 0; i < log.size() && !bridgeInside; i++) {
+            String line = log.get(i);
+            if (!line.contains("io.energy.it.apps.InlineTarget::small") || !line.contains("inline (hot)")) {
+                continue;
+            }
+            smallInlined = true;
+            int depth = line.indexOf('@');
+            boolean enter = false;
+            boolean exit = false;
+            for (int j = i + 1; j < log.size() && log.get(j).indexOf('@') > depth; j++) {
+                String under = log.get(j);
+                enter |= under.contains("io.energy.bridge.EnergyBridge::enter") && under.contains("inline (hot)");
+                exit |= under.contains("io.energy.bridge.EnergyBridge::exit") && under.contains("inline (hot)");
+            }
+            bridgeInside = enter && exit;
+        }
+        assertTrue(smallInlined, "the woven method was not inlined into its caller\n" + excerpt(log));
+        assertTrue(bridgeInside, "the bridge's enter and exit were not both inlined into the woven method where it was "
+                + "inlined into its caller\n" + excerpt(log));
     }
 
     private static String excerpt(List<String> log) {

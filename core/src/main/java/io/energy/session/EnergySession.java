@@ -3,6 +3,7 @@ package io.energy.session;
 import io.energy.attribute.CallPathSampler;
 import io.energy.attribute.EnergyLedger;
 import io.energy.attribute.IntervalInput;
+import io.energy.attribute.LedgerNode;
 import io.energy.bridge.EnergyBridge;
 import io.energy.config.Config;
 import io.energy.instrument.Instrumenter;
@@ -20,6 +21,7 @@ import io.energy.report.TopTable;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -262,11 +264,36 @@ public final class EnergySession {
         }
     }
 
+    /**
+     * The budget's report, with what counting cost over the whole run by its estimate: every call counted so far
+     * (the ledger's, flushed each second and at the end) times the cost of a woven call. Also with
+     * {@code overhead=off}, where counting costs the most. (The budget's own running figure only adds up its
+     * windows: it left out the calls before its first look and since its last.)
+     */
     private EnergyProfile.Overhead overheadReport() {
         BudgetKeeper b = budgetKeeper;
-        return b != null ? b.report() : new EnergyProfile.Overhead(0,
+        EnergyProfile.Overhead o = b != null ? b.report() : new EnergyProfile.Overhead(0,
                 io.energy.instrument.OverheadBudget.CALL_COST_NANOS, 0, List.of(),
                 instrumenter == null ? 0 : instrumenter.weaveNanos());
+        if (instrumenter == null) {
+            return o;
+        }
+        long calls = 0;
+        synchronized (ledger) {
+            ArrayDeque<LedgerNode> todo = new ArrayDeque<>();
+            todo.push(ledger.root());
+            while (!todo.isEmpty()) {
+                LedgerNode n = todo.pop();
+                if (n.methodId > 0) {
+                    calls += n.calls;
+                }
+                for (LedgerNode c : n.children()) {
+                    todo.push(c);
+                }
+            }
+        }
+        return new EnergyProfile.Overhead(o.budget(), o.callCostNanos(), calls * o.callCostNanos(), o.stopped(),
+                o.weaveNanos());
     }
 
     private String overheadStatus(long processCpuNanos) {
