@@ -18,9 +18,11 @@ public final class StackClassifier {
         "io/energy/agent/", "io/energy/attribute/", "io/energy/bridge/", "io/energy/config/", "io/energy/command/",
         "io/energy/instrument/", "io/energy/power/", "io/energy/report/", "io/energy/sampling/", "io/energy/shaded/",
         "io/energy/session/", "io/energy/attach/", "io/energy/window/", "io/energy/metrics/", "io/energy/export/",
+        "io/energy/text/", "io/energy/protocol/",
         "io.energy.agent.", "io.energy.attribute.", "io.energy.bridge.", "io.energy.config.", "io.energy.command.",
         "io.energy.instrument.", "io.energy.power.", "io.energy.report.", "io.energy.sampling.", "io.energy.shaded.",
         "io.energy.session.", "io.energy.attach.", "io.energy.window.", "io.energy.metrics.", "io.energy.export.",
+        "io.energy.text.", "io.energy.protocol.",
         "one/profiler/", "one.profiler.",
     };
     /** Frames of the JIT compilers' threads. */

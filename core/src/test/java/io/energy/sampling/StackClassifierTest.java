@@ -7,6 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Stacks as async-profiler 4.2 prints them (taken from real runs on these machines). */
 class StackClassifierTest {
@@ -123,5 +124,23 @@ class StackClassifierTest {
         StackClassifier shallow = new StackClassifier((c, m) -> m.charAt(0) - 'a' + 1, 2);
         Stack s = shallow.classify("X.a;X.b;X.c;X.d");
         assertArrayEquals(new int[]{1, 2}, s.frames);
+    }
+
+    @Test
+    void everyPackageOfTheAgentsCoreIsTheAgentsCostNeverAnApplicationMethods() throws java.io.IOException {
+        // Read from the core's compiled classes: a package added to the agent must not leave its frames to be
+        // counted as the application's (io.energy.text was missed once).
+        java.nio.file.Path classes = java.nio.file.Path.of("target/classes/io/energy");
+        java.util.Set<String> packages = new java.util.TreeSet<>();
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(classes)) {
+            files.filter(f -> f.toString().endsWith(".class")).forEach(f -> packages.add(
+                    "io/energy/" + classes.relativize(f.getParent()).toString().replace('\\', '/') + "/"));
+        }
+        assertTrue(packages.size() > 10, "the core's packages: " + packages);
+        for (String p : packages) {
+            assertTrue(StackClassifier.isAgent(p + "Some.method"), p + " is not the agent's in StackClassifier");
+            assertTrue(StackClassifier.isAgent(p.replace('/', '.') + "Some.method"), p + " (dotted) is not the agent's");
+        }
+        assertTrue(!StackClassifier.isAgent("io/energy/samples/CpuSample.run"), "the sample application is not the agent");
     }
 }
