@@ -39,16 +39,16 @@ class MavenBuildIT {
     static final Path FIXTURE = Path.of("src/it/energy-demo").toAbsolutePath();
     static final int UNCHANGED_RERUNS = Integer.getInteger("energy.e2e.reruns", 2);
     /**
-     * Six, not four: the test of a new build against the baseline builds' spread has {@code BASELINE_RUNS − 1}
+     * Eight, not four: the test of a new build against the baseline builds' spread has {@code BASELINE_RUNS − 1}
      * degrees of freedom, and with four the doubled sort's p (0.0014–0.0031 in CI) was within one unlucky
-     * baseline build (25% off, as CI has seen) of alpha 0.01.
+     * baseline build (25% off, as CI has seen) of alpha 0.01; with six it was 0.00015–0.00045.
      */
-    static final int BASELINE_RUNS = 6;
+    static final int BASELINE_RUNS = 8;
     /**
-     * The unchanged re-runs are compared at alpha 0.001, not the default 0.01: the test wants no false alarm in
-     * their 8 comparisons, and at 0.01 a correct test raises one in about one run of twelve (seen: primes +32% in
-     * an unchanged build, runs p = 0.0036). The regression build keeps the default, so the doubling is caught as
-     * a user would have it caught (its three unchanged tests are the 3 comparisons left at 0.01).
+     * Every build compared with the baseline runs at alpha 0.001, not the default 0.01: the test wants no false
+     * alarm in its 11 comparisons of unchanged work, and at 0.01 a correct test raises one in about one run of
+     * ten (seen: primes +32% in an unchanged build, runs p = 0.0036). The doubled sort is still flagged far below
+     * it with eight baseline runs.
      */
     static final String ALPHA = "0.001";
     static final String VERSION = System.getProperty("energy.project.version", "0.1.0-SNAPSHOT");
@@ -176,7 +176,7 @@ class MavenBuildIT {
     void baselineModeFlagsAMethodMadeTwiceAsExpensiveAndNoUnchangedReRun() throws Exception {
         Path project = freshProject("baseline");
         long t0 = System.nanoTime();
-        // The baseline: six recorded builds, each in its own subdirectory: baseline mode pools their repetitions
+        // The baseline: eight recorded builds, each in its own subdirectory: baseline mode pools their repetitions
         // and tests the new build against how much those builds moved among themselves.
         Path store = WORK.resolve("baseline-store");
         for (int k = 1; k <= BASELINE_RUNS; k++) {
@@ -212,13 +212,14 @@ class MavenBuildIT {
             }
         }
         Build slower = mvn(project, "baseline-regression", "-Dtest=RegressionTest", "-Dwork.factor=2",
-                "-Denergy.baseline=" + store);
+                "-Denergy.baseline=" + store, "-Denergy.baseline.alpha=" + ALPHA);
         Map<String, String> r = results(project, "demo.RegressionTest");
         for (String t : tests) {
             JsonNode v = record(project, "demo.RegressionTest#" + t).get("baseline");
             report.append(String.format(Locale.ROOT, "sort x2 run    %-8s %+6.1f%% p=%.3g runs p=%.3g %s%n", t,
                     100 * v.get("change").asDouble(), v.get("p").asDouble(), v.get("pRuns").asDouble(),
                     v.get("outcome").asText()));
+            assertEquals(Double.parseDouble(ALPHA), v.get("alpha").asDouble(), "the build's alpha reached the tests");
             if (t.equals("sort")) {
                 assertEquals("regression", v.get("outcome").asText(), v.toString());
             } else {
@@ -228,7 +229,7 @@ class MavenBuildIT {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         report.append(String.format(Locale.ROOT, "false alarms: %d of %d comparisons of unchanged work "
-                + "(alpha %s for the unchanged re-runs, 0.01 for the regression build's; threshold 10%%); %d builds in %.0f s%n",
+                + "(alpha %s; threshold 10%%); %d builds in %.0f s%n",
                 falseAlarms, comparisons, ALPHA,
                 UNCHANGED_RERUNS + BASELINE_RUNS + 1, seconds));
         Files.writeString(WORK.resolve("baseline-report.txt"), report.toString());
