@@ -60,7 +60,10 @@ class EnergyJfrIT {
         cmd.add(java(home));
         cmd.addAll(jvmOptions);
         cmd.add("-javaagent:" + agent + "=include=io.energy.samples.**,out=" + out + ",long.call=5ms" + agentOptions);
-        cmd.addAll(List.of("-jar", samples.toString(), "cpu", "2"));
+        // Seven seconds: live MethodEnergy windows carry method energy only after a harvest of the stack sampler, and
+        // harvests are spaced by their cost, up to 5 s apart (a cold first harvest can set the next one seconds
+        // later): a 2 s run once ended before its second harvest, with no window on hashBlocks' paths (CI, 06:44).
+        cmd.addAll(List.of("-jar", samples.toString(), "cpu", "7"));
         return JfrTestSupport.run(cmd, dir, 120);
     }
 
