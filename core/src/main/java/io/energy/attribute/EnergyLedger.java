@@ -58,6 +58,8 @@ public final class EnergyLedger {
     /** Power of the previous interval per domain (NaN before the first). */
     private final double[] lastPowerW;
     private long stackSamples;
+    /** Running total of {@link #addCalls} on method nodes: kept here so that no report walks the tree for it. */
+    private long methodCalls;
     private final long[] measured;
     private final Timeline timeline;
     private int nodeCount;
@@ -594,6 +596,14 @@ public final class EnergyLedger {
     /** Adds calls counted on the application threads since the last report. */
     public void addCalls(LedgerNode node, long calls) {
         node.calls += calls;
+        if (node.methodId > 0) {
+            methodCalls += calls;
+        }
+    }
+
+    /** Calls of methods counted so far, every path added up (what counting has cost is this times a call's cost). */
+    public long methodCalls() {
+        return methodCalls;
     }
 
     /** Energy that could not be placed (for example a thread whose events were lost) goes here. */

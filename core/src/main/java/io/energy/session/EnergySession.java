@@ -3,7 +3,6 @@ package io.energy.session;
 import io.energy.attribute.CallPathSampler;
 import io.energy.attribute.EnergyLedger;
 import io.energy.attribute.IntervalInput;
-import io.energy.attribute.LedgerNode;
 import io.energy.bridge.EnergyBridge;
 import io.energy.config.Config;
 import io.energy.instrument.Instrumenter;
@@ -21,7 +20,6 @@ import io.energy.report.TopTable;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -278,19 +276,9 @@ public final class EnergySession {
         if (instrumenter == null) {
             return o;
         }
-        long calls = 0;
+        long calls;
         synchronized (ledger) {
-            ArrayDeque<LedgerNode> todo = new ArrayDeque<>();
-            todo.push(ledger.root());
-            while (!todo.isEmpty()) {
-                LedgerNode n = todo.pop();
-                if (n.methodId > 0) {
-                    calls += n.calls;
-                }
-                for (LedgerNode c : n.children()) {
-                    todo.push(c);
-                }
-            }
+            calls = ledger.methodCalls();
         }
         return new EnergyProfile.Overhead(o.budget(), o.callCostNanos(), calls * o.callCostNanos(), o.stopped(),
                 o.weaveNanos());

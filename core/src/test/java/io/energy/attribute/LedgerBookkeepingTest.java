@@ -402,4 +402,15 @@ class LedgerBookkeepingTest {
         assertNull(over.ledgerLeaf, "one path allowed: B went to (other paths), not pinned there");
         assertEquals(J, l.bucketNode(LedgerNode.OTHER_PATHS).selfNanoJoules[0]);
     }
+
+    @Test
+    void methodCallsAddsUpTheCallsOfEveryMethodPathAndNoBucketsCalls() {
+        EnergyLedger l = ledger(0, true);
+        LedgerNode a = l.child(l.root(), 1);
+        l.addCalls(a, 5);
+        l.addCalls(l.child(a, 2), 7);
+        l.addCalls(l.child(l.root(), 2), 3);
+        l.addCalls(l.bucketNode(LedgerNode.OTHER_PATHS), 11);
+        assertEquals(15, l.methodCalls(), "5 + 7 + 3 on method paths; the bucket's 11 are not a method's");
+    }
 }
