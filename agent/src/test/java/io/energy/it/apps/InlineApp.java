@@ -1,9 +1,14 @@
 package io.energy.it.apps;
 
 /**
- * A woven small method in a hot loop, for the JIT's own inlining log (InliningIT): does the woven method still
- * inline into its caller, and do the bridge's enter and exit inline into it? The same as the benchmarks'
- * {@code InlineCheck}, here so that a forked-JVM test can read the log.
+ * A woven small method in a hot loop, for the JIT's own inlining log: does the woven method still inline into its
+ * caller, and do the bridge's enter and exit inline into it? {@code InliningIT} reads the log; by hand:
+ *
+ * <pre>
+ * java -XX:+UnlockDiagnosticVMOptions -XX:+PrintInlining \
+ *      -javaagent:agent/target/energy.jar=include=io.energy.it.apps.InlineTarget,overhead=off \
+ *      -cp agent/target/test-classes io.energy.it.apps.InlineApp | grep -E 'InlineTarget|EnergyBridge'
+ * </pre>
  */
 public final class InlineApp {
     private InlineApp() {
