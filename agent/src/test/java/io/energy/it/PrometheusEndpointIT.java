@@ -201,7 +201,7 @@ class PrometheusEndpointIT {
             Thread.sleep(1_500);
             String app = get("http://127.0.0.1:" + appPort + "/metrics");
             // A method has its own series once it has energy, i.e. after a harvest of the stack sampler; harvests
-            // are spaced by their cost (up to 5 s apart, more for a cold first one on a loaded machine), and a
+            // are spaced by their cost (up to 5 s apart; early on at most the run's age or 1 s), and a
             // scrape does not force one.
             String method = "method=\"io.energy.it.apps.PrometheusApp.work\"";
             String agent = get(ours);

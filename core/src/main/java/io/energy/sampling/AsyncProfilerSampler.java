@@ -33,6 +33,13 @@ public final class AsyncProfilerSampler implements StackSampler {
     static final double HARVEST_BUDGET = 0.005;
     /** Longest time between two harvests, whatever they cost. */
     static final long MAX_HARVEST_GAP_NANOS = 5_000_000_000L;
+    /**
+     * Early in a run, the gap after a harvest is at most the sampler's age or this, whichever is longer. A harvest
+     * runs cold code at first (the parsing is interpreted: 10-20 ms where a warm one takes 1-2 ms), and spacing by
+     * that cost alone put the second harvest up to {@link #MAX_HARVEST_GAP_NANOS} after the first, so the live
+     * outputs (JFR windows, Prometheus) showed no method energy in a program's first seconds.
+     */
+    static final long EARLY_HARVEST_GAP_NANOS = 1_000_000_000L;
     /** Restart the profiler (and free its stack table) this often. */
     static final long ROTATE_NANOS = 30L * 60 * 1_000_000_000L;
 
@@ -56,6 +63,8 @@ public final class AsyncProfilerSampler implements StackSampler {
     private final CollapsedDiff diff;
     private long nextHarvest;
     private long startedAt;
+    /** When sampling first began (rotations do not move it): the age that bounds early harvest gaps. */
+    private long firstStartedAt = Long.MIN_VALUE;
     private long harvestCpu;
     private long lastHarvestCost;
     private long rotations;
@@ -187,6 +196,9 @@ public final class AsyncProfilerSampler implements StackSampler {
         }
         running = true;
         startedAt = now;
+        if (firstStartedAt == Long.MIN_VALUE) {
+            firstStartedAt = now;
+        }
         nextHarvest = now;
         diff.restart();
     }
@@ -237,8 +249,21 @@ public final class AsyncProfilerSampler implements StackSampler {
         long cost = Math.max(0, threads.getCurrentThreadCpuTime() - cpu0);
         harvestCpu += cost;
         lastHarvestCost = cost;
-        nextHarvest = nowNanos + Math.min(MAX_HARVEST_GAP_NANOS, (long) (cost / HARVEST_BUDGET));
+        nextHarvest = nowNanos + harvestGap(cost, nowNanos - firstStartedAt);
         return out;
+    }
+
+    /**
+     * Time to wait after a harvest that cost {@code costNanos} of CPU, {@code ageNanos} after sampling began:
+     * long enough to keep harvests within {@link #HARVEST_BUDGET} of a core, never longer than
+     * {@link #MAX_HARVEST_GAP_NANOS}, and while the run is young no longer than its age (at least
+     * {@link #EARLY_HARVEST_GAP_NANOS}), since the first harvests' cost is the cold code's, not the table's.
+     * The early rule costs a few harvests more over a run's first seconds (the gaps double: 1, 2, 4 s).
+     */
+    static long harvestGap(long costNanos, long ageNanos) {
+        long byCost = (long) (costNanos / HARVEST_BUDGET);
+        long early = Math.max(EARLY_HARVEST_GAP_NANOS, ageNanos);
+        return Math.min(MAX_HARVEST_GAP_NANOS, Math.min(byCost, early));
     }
 
     @Override
