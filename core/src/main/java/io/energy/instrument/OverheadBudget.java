@@ -58,7 +58,6 @@ public final class OverheadBudget {
     private long lastNanos = Long.MIN_VALUE;
     private long lastCpu;
     private long[] lastCalls = new long[0];
-    private double estimatedCostNanos;
 
     /**
      * @param fraction       share of the process's CPU time counting may cost (0.01 for 1%)
@@ -102,10 +101,8 @@ public final class OverheadBudget {
         for (int id = 1; id < n; id++) {
             long before = id < lastCalls.length ? lastCalls[id] : 0;
             delta[id] = Math.max(0, calls[id] - before);
-            double cost = delta[id] * callCostNanos;
-            estimatedCostNanos += cost;
             if (!stopped[id]) {
-                total += cost;
+                total += delta[id] * callCostNanos;
             }
         }
         List<Stop> out = new ArrayList<>();
@@ -162,10 +159,5 @@ public final class OverheadBudget {
 
     public double callCostNanos() {
         return callCostNanos;
-    }
-
-    /** What counting has cost so far by this budget's estimate: calls seen × cost per call, in CPU ns. */
-    public double estimatedCostNanos() {
-        return estimatedCostNanos;
     }
 }

@@ -249,6 +249,22 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
             return budget > 0 ? String.format(java.util.Locale.ROOT, "%s%%", trim(budget * 100)) : "off";
         }
 
+        /**
+         * What counting cost, for people: the one wording of the exit table and {@code status}, e.g. "~883 ms of
+         * CPU by the budget's estimate (30 ns a call): 7.0% of the process's CPU (overhead=1%); weaving classes
+         * 517 ms"; empty when nothing was counted or the process's CPU is not known.
+         */
+        public String countingCost(long processCpuNanos) {
+            if (!(estimatedCostNanos > 0) || processCpuNanos <= 0) {
+                return "";
+            }
+            return "~" + Math.round(estimatedCostNanos / 1e6) + " ms of CPU by the budget's estimate ("
+                    + Math.round(callCostNanos) + " ns a call): "
+                    + io.energy.text.Decimals.fixed(100 * estimatedCostNanos / processCpuNanos, 1)
+                    + "% of the process's CPU (overhead=" + budgetText() + "); weaving classes "
+                    + Math.round(weaveNanos / 1e6) + " ms";
+        }
+
         private static String trim(double pct) {
             String s = String.format(java.util.Locale.ROOT, "%.4f", pct);
             return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;

@@ -81,14 +81,11 @@ public final class TopTable {
                     + "methods: calls are those counted until then, energy still sampled; overhead=off counts every call%n",
                     h.overhead().budgetText(), h.overhead().stopped().size()));
         }
-        if (h.overhead().estimatedCostNanos() > 0 && h.processCpuNanos() > 0) {
+        String cost = h.overhead().countingCost(h.processCpuNanos());
+        if (!cost.isEmpty()) {
             // What counting cost over the whole run, said even when it is over the budget: the budget stops
             // methods once a window (1 s) was over it, so each new hot phase is counted for a window first.
-            sb.append(String.format(Locale.ROOT, "[energy] counting cost ~%.0f ms of CPU by the budget's estimate "
-                            + "(%.0f ns a call): %.1f%% of the process's CPU (overhead=%s); weaving classes %.0f ms%n",
-                    h.overhead().estimatedCostNanos() / 1e6, h.overhead().callCostNanos(),
-                    100 * h.overhead().estimatedCostNanos() / h.processCpuNanos(), h.overhead().budgetText(),
-                    h.overhead().weaveNanos() / 1e6));
+            sb.append("[energy] counting cost ").append(cost).append(System.lineSeparator());
         }
         if (h.trivialSkipped() > 0) {
             sb.append(String.format(Locale.ROOT, "[energy] %d trivial methods (no calls, no loops) not instrumented: "

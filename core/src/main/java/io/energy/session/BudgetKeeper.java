@@ -112,9 +112,10 @@ final class BudgetKeeper {
         return calls;
     }
 
-    EnergyProfile.Overhead report() {
+    /** @param countingCostNanos what counting cost over the whole run by the budget's estimate (the session's) */
+    EnergyProfile.Overhead report(double countingCostNanos) {
         synchronized (stopped) {
-            return new EnergyProfile.Overhead(budget.fraction(), budget.callCostNanos(), budget.estimatedCostNanos(),
+            return new EnergyProfile.Overhead(budget.fraction(), budget.callCostNanos(), countingCostNanos,
                     List.copyOf(stopped), instrumenter.weaveNanos());
         }
     }

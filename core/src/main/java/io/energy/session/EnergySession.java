@@ -265,23 +265,21 @@ public final class EnergySession {
     /**
      * The budget's report, with what counting cost over the whole run by its estimate: every call counted so far
      * (the ledger's, flushed each second and at the end) times the cost of a woven call. Also with
-     * {@code overhead=off}, where counting costs the most. (The budget's own running figure only adds up its
-     * windows: it left out the calls before its first look and since its last.)
+     * {@code overhead=off}, where counting costs the most. (Not a sum over the budget's windows, which would leave
+     * out the calls before its first look and since its last.)
      */
     private EnergyProfile.Overhead overheadReport() {
-        BudgetKeeper b = budgetKeeper;
-        EnergyProfile.Overhead o = b != null ? b.report() : new EnergyProfile.Overhead(0,
-                io.energy.instrument.OverheadBudget.CALL_COST_NANOS, 0, List.of(),
-                instrumenter == null ? 0 : instrumenter.weaveNanos());
         if (instrumenter == null) {
-            return o;
+            return new EnergyProfile.Overhead(0, io.energy.instrument.OverheadBudget.CALL_COST_NANOS, 0, List.of(), 0);
         }
         long calls;
         synchronized (ledger) {
             calls = ledger.methodCalls();
         }
-        return new EnergyProfile.Overhead(o.budget(), o.callCostNanos(), calls * o.callCostNanos(), o.stopped(),
-                o.weaveNanos());
+        double cost = calls * io.energy.instrument.OverheadBudget.CALL_COST_NANOS;
+        BudgetKeeper b = budgetKeeper;
+        return b != null ? b.report(cost) : new EnergyProfile.Overhead(0,
+                io.energy.instrument.OverheadBudget.CALL_COST_NANOS, cost, List.of(), instrumenter.weaveNanos());
     }
 
     private String overheadStatus(long processCpuNanos) {
@@ -290,16 +288,11 @@ public final class EnergySession {
                 + (config.weaveTrivial() ? " (weave.trivial=true)" : "") + "\n"
                 + "overhead budget: " + o.budgetText() + ", counting stopped in " + o.stopped().size() + " methods"
                 + (o.stopped().isEmpty() ? "" : " (hottest first: " + o.stopped().get(0).method() + ")") + "\n"
-                + countingCost(o, processCpuNanos);
+                + countingCostLine(o.countingCost(processCpuNanos));
     }
 
-    /** What counting has cost so far by the budget's estimate, against the process's CPU; empty when not known. */
-    private static String countingCost(EnergyProfile.Overhead o, long cpu) {
-        if (!(o.estimatedCostNanos() > 0) || cpu <= 0) {
-            return "";
-        }
-        return "counting cost so far: ~" + Math.round(o.estimatedCostNanos() / 1e6) + " ms of CPU by the budget's estimate ("
-                + io.energy.text.Decimals.fixed(100 * o.estimatedCostNanos() / cpu, 1) + "% of the process's CPU)\n";
+    private static String countingCostLine(String cost) {
+        return cost.isEmpty() ? "" : "counting cost so far: " + cost + "\n";
     }
 
     /** The thread MXBean, made on first use: on the collector thread, not before the application's main. */

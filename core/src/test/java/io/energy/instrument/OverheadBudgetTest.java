@@ -72,6 +72,5 @@ class OverheadBudgetTest {
     void newMethodsRegisteredBetweenWindowsAreCountedFromZero() {
         budget.observe(0, 0, new long[2]);
         assertEquals(List.of(2), ids(budget.observe(S, S, new long[]{0, 10, 2_000_000})));
-        assertEquals(2_000_010 * 10.0, budget.estimatedCostNanos(), 1e-6);
     }
 }
