@@ -10,6 +10,8 @@
 # Run from the repository root after `mvn -B -DskipTests package -pl agent,benchmarks -am`. Knobs:
 #   ROUNDS=3  JAVA=java  OUT=target/bench-h2  ARGS="rows=300000 lookups=20000 groups=3"
 #   EXTRA="name=options ..."  more agent configurations, e.g. EXTRA="all-off=include=org.h2.**,overhead=off"
+#   BASE="plain pkg3 all"  which of the built-in configurations run (plain is always needed: ratios are to it),
+#     e.g. BASE=plain EXTRA="whole=log=quiet" for the whole-program overhead alone
 # Prints the table and the budget's own report (what it unwove, when, why) and writes them to
 # $OUT/h2-results.txt.
 set -euo pipefail
@@ -30,7 +32,7 @@ RESULTS=$OUT/h2-results.txt
 : > "$RESULTS"
 say() { echo "$*" | tee -a "$RESULTS"; }
 
-NAMES=(plain pkg3 all)
+read -r -a NAMES <<< "${BASE:-plain pkg3 all}"
 declare -A OPTS=([plain]="" [pkg3]="include=org.h2.command.**;org.h2.index.**;org.h2.table.**" [all]="include=org.h2.**")
 for e in ${EXTRA:-}; do
   NAMES+=("${e%%=*}")
