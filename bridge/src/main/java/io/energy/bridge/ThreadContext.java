@@ -109,9 +109,11 @@ public final class ThreadContext {
     private PathNode enterMiss(PathNode cur, int id) {
         PathNode child = cur.childFor(id);
         if (child == cur) {
-            // Beyond the depth cap (counted; the path stays where it is), or nested inside the
-            // "(other paths)" node, whose calls the path cap already counts.
-            if (cur != otherPaths) {
+            // Nested inside "(other paths)": a call of it too (the path stays where it is), so that every call is
+            // counted once, as a call of its path or of "(other paths)". Or beyond the depth cap: counted apart.
+            if (cur == otherPaths) {
+                cur.calls++;
+            } else {
                 callsBeyondDepth++;
             }
             return cur;
