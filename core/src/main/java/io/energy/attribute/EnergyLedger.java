@@ -37,6 +37,15 @@ public final class EnergyLedger {
      * every few intervals; its energy waits for the next samples instead of going to {@code (unattributed)}.
      */
     static final long MAX_PENDING_NANOS = 10_000_000_000L;
+    /**
+     * Most process CPU time carried from one interval's share to the next. The process's CPU time
+     * ({@code getProcessCpuTime}) and the machine's busy time ({@code /proc/stat}) both move in clock ticks (10 ms),
+     * so a process that keeps the machine busy reads above it in one interval and below in the next; a share
+     * clamped at 1 without carrying the excess lost it for good (a steady bias towards "(other processes)"). The
+     * cap keeps a reading that stays above the machine's (an accounting that never agrees) from granting the
+     * process a later idle machine's energy for more than a second of CPU.
+     */
+    static final long MAX_SHARE_CARRY_NANOS = 1_000_000_000L;
 
     private final List<Domain> domains;
     private final Options options;
@@ -67,6 +76,8 @@ public final class EnergyLedger {
     private long firstStart = -1;
     private long lastEnd = -1;
     private long pathsOverCap;
+    /** Process CPU time the last intervals' readings put above the machine's busy time, not yet given a share. */
+    private long shareCarryNanos;
     private long processCpuTotal;
     private long agentCpuTotal;
     private boolean machineCpuUnknown;
@@ -157,6 +168,7 @@ public final class EnergyLedger {
         intervalTop = null;
         intervalTopNanoJoules = 0;
         long[] processPart = new long[nd];
+        double machineShare = machineShare(in);
         for (int d = 0; d < nd; d++) {
             long energy = Math.max(0, in.nanoJoules()[d]);
             measured[d] += energy;
@@ -167,7 +179,7 @@ public final class EnergyLedger {
                 stat = energy; // no process uses the device: all of it is idle energy, no method's (issue 14)
             }
             long dynamic = energy - stat;
-            double share = processShare(domain, d, in);
+            double share = processShare(domain, d, in, machineShare);
             long proc = Math.min(dynamic, Math.round(dynamic * share));
             long others = dynamic - proc;
             if (options.staticToProcess()) {
@@ -210,7 +222,7 @@ public final class EnergyLedger {
         return in.processShare() != null && in.processShare()[d] == io.energy.power.PowerSource.DEVICE_IDLE;
     }
 
-    private double processShare(Domain domain, int d, IntervalInput in) {
+    private double processShare(Domain domain, int d, IntervalInput in, double machineShare) {
         if (domain.isGpu()) {
             double s = in.processShare() == null ? Double.NaN : in.processShare()[d];
             return Double.isNaN(s) ? 1.0 : clamp(s);
@@ -222,15 +234,27 @@ public final class EnergyLedger {
         if (!Double.isNaN(socketShare)) {
             return clamp(socketShare); // this process's share of the domain's socket's busy time (issue 14)
         }
+        return machineShare;
+    }
+
+    /**
+     * This process's share of the machine's busy time in an interval, once per interval for every CPU domain:
+     * process CPU over machine busy time, with what earlier intervals read above the machine's carried into this
+     * one (see {@link #MAX_SHARE_CARRY_NANOS}), so that over a run the process's shares add up to its CPU time.
+     */
+    private double machineShare(IntervalInput in) {
         long proc = in.processCpuNanos();
         long machine = in.machineBusyNanos();
         if (machine < 0 || proc < 0) {
             return 1.0; // nothing to compare with: the process takes the dynamic part (said in the report)
         }
-        if (machine == 0) {
-            return proc > 0 ? 1.0 : 0.0;
+        long p = proc + shareCarryNanos;
+        if (p > machine) {
+            shareCarryNanos = Math.min(MAX_SHARE_CARRY_NANOS, p - machine);
+            return 1.0;
         }
-        return clamp((double) proc / machine);
+        shareCarryNanos = 0;
+        return machine == 0 ? 0.0 : (double) p / machine;
     }
 
     private static double clamp(double v) {
