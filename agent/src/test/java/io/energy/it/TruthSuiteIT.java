@@ -558,10 +558,9 @@ class TruthSuiteIT {
                 + rows.size() + ")");
         Stats st = stats(rows);
         writeTable();
+        // Never a known failure: a bound wider than the whole domain says nothing, whatever the coverage.
+        assertTrue(st.maxBoundOverTotal <= 1.0, "a bound is wider than its domain's total: " + st.maxBoundOverTotal);
         List<String> problems = new ArrayList<>();
-        if (st.maxBoundOverTotal > 1.0) {
-            problems.add("a bound is wider than its domain's total: " + st.maxBoundOverTotal);
-        }
         if (st.inside < 0.95 * rows.size()) {
             problems.add("truth inside the bound in " + st.inside + " of " + rows.size() + " checks (target 95%)");
         }
