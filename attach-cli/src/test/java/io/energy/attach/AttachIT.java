@@ -107,7 +107,8 @@ class AttachIT {
             assertTrue(status.out.contains("trivial methods not instrumented: "), status.toString());
             assertTrue(status.out.contains("overhead budget: 1%, counting stopped in "), status.toString());
             assertTrue(java.util.regex.Pattern.compile("counting cost so far: ~\\d+ ms of CPU by the budget's estimate "
-                    + "\\(30 ns a call\\): [0-9.]+% of the process's CPU \\(overhead=1%\\); weaving classes \\d+ ms").matcher(status.out).find(), status.toString());
+                    + "\\(30 ns a call\\): [0-9.]+% of the process's CPU \\(overhead=1%\\); weaving classes \\d+ ms")
+                    .matcher(status.out).find(), status.toString());
 
             // Stop while requests are inside handleHash. Three clients keep the handler busy back to back (it
             // spends nearly all of each request hashing) from before the stop until after it returned, so the

@@ -128,6 +128,9 @@ public final class EnergyBridge {
      * dead thread's call tree alive. Only the collector calls this, after the owner thread has ended.
      */
     public static void forget(ThreadContext ctx) {
+        // Its tree is dropped with it: its nodes go back to its generation's budget (once: the collector
+        // forgets a context once, and takes it off its list).
+        ctx.budget.release(ctx.nodeCount);
         Thread t = ctx.thread;
         if (t != null) {
             int slot = (int) t.getId() & SLOT_MASK;
@@ -174,8 +177,9 @@ public final class EnergyBridge {
     }
 
     private static ThreadLocal<ThreadContext> newContexts(ThreadContext[] slots) {
+        NodeBudget budget = NodeBudget.forPerThreadCap(maxNodesPerThread);
         return ThreadLocal.withInitial(() -> {
-            ThreadContext ctx = new ThreadContext(Thread.currentThread(), maxDepth, maxNodesPerThread, slots);
+            ThreadContext ctx = new ThreadContext(Thread.currentThread(), maxDepth, maxNodesPerThread, slots, budget);
             NEW_CONTEXTS.add(ctx);
             return ctx;
         });

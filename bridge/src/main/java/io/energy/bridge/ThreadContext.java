@@ -32,6 +32,8 @@ public final class ThreadContext {
     final int maxNodes;
     /** The per-thread table of this context's generation ({@code EnergyBridge.byThread} when it was made). */
     final ThreadContext[] slots;
+    /** The nodes this generation's threads may hold together; this thread's are given back when it is forgotten. */
+    final NodeBudget budget;
     /**
      * Where the thread is: the index of its current path in {@link #nodes}. An int, not the node itself: storing a
      * reference into this long-lived object runs G1's post-write barrier, whose StoreLoad fence was the largest
@@ -62,11 +64,13 @@ public final class ThreadContext {
         this.maxDepth = 0;
         this.maxNodes = 0;
         this.slots = new ThreadContext[0];
+        this.budget = new NodeBudget(0);
         this.nodes = new PathNode[]{root};
     }
 
-    ThreadContext(Thread thread, int maxDepth, int maxNodes, ThreadContext[] slots) {
+    ThreadContext(Thread thread, int maxDepth, int maxNodes, ThreadContext[] slots, NodeBudget budget) {
         this.slots = slots;
+        this.budget = budget;
         this.thread = thread;
         this.threadId = thread.getId();
         this.root = new PathNode(0, null, this, 0, 0);
@@ -147,7 +151,7 @@ public final class ThreadContext {
         if (parent.depth >= maxDepth) {
             return parent; // counted by EnergyBridge.enter, which sees every such call
         }
-        if (nodeCount >= maxNodes || parent == otherPaths) {
+        if (nodeCount >= maxNodes || parent == otherPaths || !budget.take()) {
             pathsOverCap++;
             return otherPaths;
         }

@@ -63,7 +63,7 @@ public final class OptionTable {
     public static final Option<Boolean> JFR_RECORD = add(Option.bool("jfr.record", "false",
             "start a flight recording of the energy events into out/energy-live.jfr"));
     public static final Option<Integer> MAX_PATHS = add(Option.integer("max.paths", "20000", 100, 10_000_000,
-            "distinct call paths kept per thread and in total; beyond, calls count in (other paths)"));
+            "distinct call paths kept per thread (all threads together: 4x) and in the merged profile; beyond, calls count in (other paths)"));
     public static final Option<Integer> MAX_DEPTH = add(Option.integer("max.depth", "256", 1, 10_000,
             "deepest instrumented frame kept"));
     public static final Option<List<MethodPattern>> GPU_SCOPE = add(Option.patterns("gpu.scope",

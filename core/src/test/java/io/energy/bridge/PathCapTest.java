@@ -105,4 +105,66 @@ class PathCapTest {
         assertEquals(calls, counted, "every call counted once, those nested inside (other paths) included");
         assertSame(ctx.root, ctx.current());
     }
+
+    /** Each of {@code threads} threads, one after the other (all alive), calls 100 distinct methods at its root. */
+    private static java.util.List<ThreadContext> distinctPathsOn(int threads) throws InterruptedException {
+        java.util.List<ThreadContext> made = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.CountDownLatch end = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<Thread> started = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            Thread th = new Thread(() -> {
+                for (int id = 1; id <= 100; id++) {
+                    EnergyBridge.exit(EnergyBridge.enter(id));
+                }
+                made.add(myContext());
+                done.countDown();
+                try {
+                    end.await(); // stay alive: a live thread's tree is kept
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            th.start();
+            started.add(th);
+            done.await();
+        }
+        end.countDown();
+        for (Thread th : started) {
+            th.join();
+        }
+        return made;
+    }
+
+    @Test
+    void allThreadsTogetherHoldAtMostFourTimesTheCapAndEveryCallIsStillCounted() throws InterruptedException {
+        EnergyBridge.start(256, 100, 0, null);
+        java.util.List<ThreadContext> ctxs = distinctPathsOn(10);
+        int nodes = 0;
+        long counted = 0;
+        for (ThreadContext c : ctxs) {
+            nodes += c.nodeCount();
+            counted += c.otherPaths.calls;
+            for (PathNode k : c.root.children()) {
+                counted += k.calls;
+            }
+        }
+        assertEquals(NodeBudget.THREADS_FACTOR * 100, nodes, "10 threads of 100 paths each, 400 kept in all");
+        assertEquals(10 * 100, counted, "the rest counted in their threads' (other paths)");
+        assertEquals(0, ctxs.get(9).nodeCount(), "the last thread found the budget spent");
+        assertEquals(100, ctxs.get(9).pathsOverCap);
+    }
+
+    @Test
+    void aForgottenThreadsNodesGoBackToTheBudget() throws InterruptedException {
+        EnergyBridge.start(256, 100, 0, null);
+        java.util.List<ThreadContext> first = distinctPathsOn(4);
+        assertEquals(400, first.get(0).budget.used());
+        for (ThreadContext c : first) {
+            EnergyBridge.forget(c);
+        }
+        assertEquals(0, first.get(0).budget.used());
+        java.util.List<ThreadContext> next = distinctPathsOn(1);
+        assertEquals(100, next.get(0).nodeCount(), "a new thread has room again");
+    }
 }
