@@ -4,6 +4,7 @@ import io.energy.sampling.SamplerSelector;
 import io.energy.sampling.Stack;
 import io.energy.sampling.StackSampler;
 import io.energy.sampling.StackSamples;
+import io.energy.sampling.ThreadCpuSnapshot;
 import io.energy.sampling.ThreadKind;
 
 import java.lang.management.ManagementFactory;
@@ -19,8 +20,12 @@ import java.util.function.Supplier;
  *
  * <p>The collector and the ledger run from premain on, as before: what the process uses while the sampler
  * starts is measured, and waits in the ledger (as energy waits for the samples of any harvest that has none)
- * until the first harvest, which carries the start thread's own CPU time as {@code (energy agent)} samples, so
- * the agent's start-up is charged to the agent and the rest of that energy follows the first samples. If no
+ * until the first harvest. That harvest carries the CPU every thread used from premain until the sampler ran, as
+ * samples of its kind of thread ({@link ThreadCpuSnapshot}, two reads of {@code /proc/self/task}): the start
+ * thread's and the agent's others as {@code (energy agent)}, the compilers' as {@code (JIT compiler)}, GC's, the
+ * JVM's, and the application threads' as samples of no method ({@code (unattributed)}: no stack was taken). Without
+ * them that energy followed the first harvest's few samples, a start-up's worth of JIT energy on whichever method
+ * ran first. Where {@code /proc} cannot be read only the start thread's CPU is known (the agent's). If no
  * stack sampler can run, each harvest is one sample of no method with no CPU time: the energy goes to
  * {@code (uninstrumented)}, as it does without a sampler and without include patterns.
  */
@@ -29,17 +34,30 @@ final class BackgroundSampler implements StackSampler {
     private static final long WAIT_SECONDS = 20;
     private static final Stack AGENT = new Stack(ThreadKind.AGENT, new int[0]);
     private static final Stack NO_METHOD = new Stack(ThreadKind.JAVA, new int[0]);
+    private static final Stack JIT = new Stack(ThreadKind.JIT, new int[0]);
+    private static final Stack GC = new Stack(ThreadKind.GC, new int[0]);
+    private static final Stack VM = new Stack(ThreadKind.VM, new int[0]);
 
     private final long periodNanos;
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile StackSampler delegate;
     private volatile boolean none;
     private volatile String label = "starting on a background thread";
-    /** The start thread's CPU time not yet handed to the ledger as (energy agent) samples; collector thread. */
-    private long startCpuSamples;
+    /** The process's threads at premain, to tell where the CPU went until the sampler ran. */
+    private final ThreadCpuSnapshot atPremain;
+    private final java.nio.file.Path taskDir;
+    /** Per kind of thread, samples' worth of CPU used before the sampler ran, not yet handed to the ledger. */
+    private volatile long[] beforeStartSamples;
 
     BackgroundSampler(long periodNanos) {
+        this(periodNanos, java.nio.file.Path.of("/proc/self/task"));
+    }
+
+    /** @param taskDir this process's {@code /proc/self/task} (a test's fake one) */
+    BackgroundSampler(long periodNanos, java.nio.file.Path taskDir) {
         this.periodNanos = periodNanos;
+        this.taskDir = taskDir;
+        this.atPremain = ThreadCpuSnapshot.take(taskDir);
     }
 
     /**
@@ -52,9 +70,7 @@ final class BackgroundSampler implements StackSampler {
                 SamplerSelector.Choice c = choose.get();
                 chosen.accept(c);
                 if (c.sampler() != null) {
-                    long cpu = ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
-                            .getCurrentThreadCpuTime();
-                    startCpuSamples = cpu <= 0 ? 0 : (cpu + periodNanos / 2) / periodNanos;
+                    beforeStartSamples = beforeStart();
                 }
                 label = c.label();
                 none = c.sampler() == null;
@@ -110,11 +126,38 @@ final class BackgroundSampler implements StackSampler {
             return s;
         }
         StackSamples s = d.harvest(nowNanos, force);
-        if (s != null && startCpuSamples > 0) {
-            s.add(AGENT, startCpuSamples);
-            startCpuSamples = 0;
+        long[] before = beforeStartSamples;
+        if (s != null && before != null) {
+            Stack[] stacks = new Stack[ThreadKind.values().length];
+            stacks[ThreadKind.AGENT.ordinal()] = AGENT;
+            stacks[ThreadKind.JAVA.ordinal()] = NO_METHOD;
+            stacks[ThreadKind.JIT.ordinal()] = JIT;
+            stacks[ThreadKind.GC.ordinal()] = GC;
+            stacks[ThreadKind.VM.ordinal()] = VM;
+            for (int k = 0; k < before.length; k++) {
+                s.add(stacks[k], before[k]);
+            }
+            beforeStartSamples = null;
         }
         return s;
+    }
+
+    /**
+     * Samples' worth of CPU per kind of thread (indexed by {@link ThreadKind#ordinal()}) from premain until now,
+     * on the start thread once the sampler runs. Without {@code /proc}, the start thread's own CPU alone.
+     */
+    private long[] beforeStart() {
+        long[] out = new long[ThreadKind.values().length];
+        ThreadCpuSnapshot now = ThreadCpuSnapshot.take(taskDir);
+        java.util.Map<ThreadKind, Long> used = now.since(atPremain);
+        if (used.isEmpty()) {
+            long cpu = ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadCpuTime();
+            used = java.util.Map.of(ThreadKind.AGENT, Math.max(0, cpu));
+        }
+        for (java.util.Map.Entry<ThreadKind, Long> e : used.entrySet()) {
+            out[e.getKey().ordinal()] = (e.getValue() + periodNanos / 2) / periodNanos;
+        }
+        return out;
     }
 
     @Override

@@ -110,12 +110,61 @@ class BackgroundSamplerTest {
         assertEquals("fake", b.name());
         assertEquals("fake sampler", b.describe());
         StackSamples first = b.harvest(System.nanoTime(), false);
-        assertEquals(1, count(first, ThreadKind.JAVA));
+        assertEquals(1, count(first, ThreadKind.JAVA) - countNoMethod(first), "the sampler's own sample");
         assertTrue(count(first, ThreadKind.AGENT) >= 1, "the start thread's CPU is the agent's: " + count(first, ThreadKind.AGENT));
         StackSamples second = b.harvest(System.nanoTime(), false);
         assertEquals(0, count(second, ThreadKind.AGENT), "given once");
         b.stop();
         assertTrue(fake.stopped.get());
+    }
+
+    private static void task(java.nio.file.Path dir, int id, String name, long cpuNanos) throws java.io.IOException {
+        java.nio.file.Path t = java.nio.file.Files.createDirectories(dir.resolve(Integer.toString(id)));
+        java.nio.file.Files.writeString(t.resolve("comm"), name + "\n");
+        java.nio.file.Files.writeString(t.resolve("schedstat"), cpuNanos + " 1234 56\n");
+    }
+
+    private static long countNoMethod(StackSamples s) {
+        long n = 0;
+        for (int i = 0; i < s.size(); i++) {
+            if (s.stack(i).kind == ThreadKind.JAVA && s.stack(i).frames.length == 0) {
+                n += s.count(i);
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void theCpuEveryThreadUsedBeforeTheSamplerRanComesOnceWithTheFirstHarvestAsItsKindOfThread(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path proc) throws Exception {
+        task(proc, 1, "main", 100_000_000L);
+        task(proc, 2, "C2 CompilerThre", 400_000_000L);
+        task(proc, 3, "GC Thread#0", 0);
+        Fake fake = new Fake();
+        BackgroundSampler b = new BackgroundSampler(PERIOD, proc);
+        b.begin(() -> {
+            try {
+                // While the sampler starts: the application's main uses 20 ms, the JIT 50 ms, GC 10 ms, and the start
+                // thread (new since premain) 30 ms; a thread gone since premain is not counted.
+                task(proc, 1, "main", 120_000_000L);
+                task(proc, 2, "C2 CompilerThre", 450_000_000L);
+                task(proc, 3, "GC Thread#0", 10_000_000L);
+                task(proc, 4, "energy-start", 30_000_000L);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return new SamplerSelector.Choice(fake, "fake sampler", List.of());
+        }, c -> { });
+        assertTrue(b.awaitReady());
+        StackSamples first = b.harvest(System.nanoTime(), false);
+        assertEquals(5, count(first, ThreadKind.JIT), "the compilers' 50 ms: (JIT compiler), not the first samples");
+        assertEquals(1, count(first, ThreadKind.GC));
+        assertEquals(3, count(first, ThreadKind.AGENT), "the start thread's 30 ms");
+        assertEquals(2, countNoMethod(first), "the application threads' 20 ms: no stack was taken, no method's");
+        assertEquals(3, count(first, ThreadKind.JAVA), "with the sampler's own sample");
+        StackSamples second = b.harvest(System.nanoTime(), false);
+        assertEquals(1, second.total(), "given once: only the sampler's own sample");
+        b.stop();
     }
 
     @Test

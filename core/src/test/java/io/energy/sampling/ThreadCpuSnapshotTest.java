@@ -1,0 +1,81 @@
+package io.energy.sampling;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two reads of a process's threads tell where its CPU went by kind of thread (BackgroundSampler's start-up). */
+class ThreadCpuSnapshotTest {
+    private static void task(Path dir, String id, String name, String schedstat) throws IOException {
+        Path t = Files.createDirectories(dir.resolve(id));
+        Files.writeString(t.resolve("comm"), name + "\n");
+        Files.writeString(t.resolve("schedstat"), schedstat);
+    }
+
+    @Test
+    void hotSpotsThreadNamesAreSortedIntoTheLedgersKindsOfThread() {
+        assertEquals(ThreadKind.JIT, ThreadCpuSnapshot.kindOf("C2 CompilerThre"));
+        assertEquals(ThreadKind.JIT, ThreadCpuSnapshot.kindOf("C1 CompilerThre"));
+        assertEquals(ThreadKind.GC, ThreadCpuSnapshot.kindOf("GC Thread#1"));
+        assertEquals(ThreadKind.GC, ThreadCpuSnapshot.kindOf("G1 Refine#0"));
+        assertEquals(ThreadKind.VM, ThreadCpuSnapshot.kindOf("VM Thread"));
+        assertEquals(ThreadKind.VM, ThreadCpuSnapshot.kindOf("VM Periodic Tas"));
+        assertEquals(ThreadKind.AGENT, ThreadCpuSnapshot.kindOf("energy-start"));
+        assertEquals(ThreadKind.AGENT, ThreadCpuSnapshot.kindOf("energy-collecto"));
+        assertEquals(ThreadKind.JAVA, ThreadCpuSnapshot.kindOf("main"));
+        assertEquals(ThreadKind.JAVA, ThreadCpuSnapshot.kindOf("pool-1-thread-1"));
+        assertEquals(ThreadKind.JAVA, ThreadCpuSnapshot.kindOf(null));
+    }
+
+    @Test
+    void cpuSinceAnEarlierReadIsSummedPerKindNewThreadsWhollyEndedOnesNot(@TempDir Path dir) throws IOException {
+        task(dir, "10", "main", "1000 5 6\n");
+        task(dir, "11", "C2 CompilerThre", "2000 5 6\n");
+        task(dir, "12", "pool-1-thread-1", "500 5 6\n");
+        ThreadCpuSnapshot before = ThreadCpuSnapshot.take(dir);
+        task(dir, "10", "main", "1700 5 6\n");
+        task(dir, "11", "C2 CompilerThre", "2300 5 6\n");
+        task(dir, "13", "C1 CompilerThre", "400 5 6\n");
+        task(dir, "14", "worker", "not a number\n");
+        org.junit.jupiter.api.Assertions.assertTrue(Files.deleteIfExists(dir.resolve("12/schedstat")));
+        ThreadCpuSnapshot after = ThreadCpuSnapshot.take(dir);
+        Map<ThreadKind, Long> used = after.since(before);
+        assertEquals(700L, used.get(ThreadKind.JAVA), "main's 700 ns; the ended thread and the unreadable one add nothing");
+        assertEquals(700L, used.get(ThreadKind.JIT), "C2's 300 since, and C1's 400 since it began");
+        assertEquals(2, used.size());
+    }
+
+    @Test
+    void withoutAnEarlierReadNothingIsMadeUp(@TempDir Path dir) throws IOException {
+        ThreadCpuSnapshot none = ThreadCpuSnapshot.take(dir.resolve("absent"));
+        assertTrue(none.isEmpty());
+        task(dir, "10", "main", "1000 5 6\n");
+        ThreadCpuSnapshot now = ThreadCpuSnapshot.take(dir);
+        assertFalse(now.isEmpty());
+        assertTrue(now.since(none).isEmpty(), "a thread's whole life is not the stretch since premain");
+    }
+
+    @Test
+    void thisProcessReadsItsOwnThreadsOnLinux() {
+        ThreadCpuSnapshot a = ThreadCpuSnapshot.take();
+        if (!Files.isDirectory(Path.of("/proc/self/task"))) {
+            assertTrue(a.isEmpty());
+            return;
+        }
+        long x = 0;
+        long end = System.nanoTime() + 30_000_000L;
+        while (System.nanoTime() < end) {
+            x += Long.numberOfTrailingZeros(x + System.nanoTime());
+        }
+        Map<ThreadKind, Long> used = ThreadCpuSnapshot.take().since(a);
+        assertTrue(used.getOrDefault(ThreadKind.JAVA, 0L) >= 10_000_000L, "this thread's spin: " + used + " " + (x & 1));
+    }
+}
