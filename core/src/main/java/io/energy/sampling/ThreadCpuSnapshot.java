@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -65,13 +64,17 @@ public final class ThreadCpuSnapshot {
         return cpuByTask.isEmpty();
     }
 
+    /** One thread's CPU time between two snapshots: its OS thread id, its kind by name, and the nanoseconds. */
+    public record Used(long tid, ThreadKind kind, long cpuNanos) {
+    }
+
     /**
-     * CPU time per kind of thread between {@code earlier} and this snapshot: a thread in both adds what it used
-     * since; a thread that began since adds all of its CPU; a thread that ended since is not seen (its CPU is not
-     * counted: an empty earlier snapshot gives nothing at all, not every thread's whole life).
+     * CPU time per thread between {@code earlier} and this snapshot: a thread in both adds what it used since; a
+     * thread that began since adds all of its CPU; a thread that ended since is not seen (its CPU is not counted:
+     * an empty earlier snapshot gives nothing at all, not every thread's whole life).
      */
-    public Map<ThreadKind, Long> since(ThreadCpuSnapshot earlier) {
-        Map<ThreadKind, Long> out = new EnumMap<>(ThreadKind.class);
+    public java.util.List<Used> since(ThreadCpuSnapshot earlier) {
+        java.util.List<Used> out = new java.util.ArrayList<>();
         if (earlier.isEmpty() || isEmpty()) {
             return out;
         }
@@ -79,10 +82,38 @@ public final class ThreadCpuSnapshot {
             Long before = earlier.cpuByTask.get(e.getKey());
             long used = before == null ? e.getValue() : e.getValue() - before;
             if (used > 0) {
-                out.merge(kindOf(nameByTask.get(e.getKey())), used, Long::sum);
+                out.add(new Used(tid(e.getKey()), kindOf(nameByTask.get(e.getKey())), used));
             }
         }
         return out;
+    }
+
+    /** The CPU time of thread {@code tid} in this snapshot, or -1 if it was not read. */
+    public long cpuOf(long tid) {
+        Long v = cpuByTask.get(Long.toString(tid));
+        return v == null ? -1 : v;
+    }
+
+    /**
+     * The calling thread's OS id and CPU time now ({@code /proc/thread-self}), or null where that cannot be read.
+     */
+    public static long[] currentThread() {
+        try {
+            Path self = Files.readSymbolicLink(Path.of("/proc/thread-self"));
+            long tid = tid(self.getFileName().toString());
+            long ns = schedstatCpuNanos(Path.of("/proc/thread-self/schedstat"));
+            return tid < 0 || ns < 0 ? null : new long[]{tid, ns};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static long tid(String name) {
+        try {
+            return Long.parseLong(name);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**

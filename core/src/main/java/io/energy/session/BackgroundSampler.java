@@ -20,12 +20,13 @@ import java.util.function.Supplier;
  *
  * <p>The collector and the ledger run from premain on, as before: what the process uses while the sampler
  * starts is measured, and waits in the ledger (as energy waits for the samples of any harvest that has none)
- * until the first harvest. That harvest carries the CPU every thread used from premain until the sampler ran, as
- * samples of its kind of thread ({@link ThreadCpuSnapshot}, two reads of {@code /proc/self/task}): the start
- * thread's and the agent's others as {@code (energy agent)}, the compilers' as {@code (JIT compiler)}, GC's, the
- * JVM's, and the application threads' as samples of no method ({@code (unattributed)}: no stack was taken). Without
- * them that energy followed the first harvest's few samples, a start-up's worth of JIT energy on whichever method
- * ran first. Where {@code /proc} cannot be read only the start thread's CPU is known (the agent's). If no
+ * until the first harvest. That harvest carries the CPU every thread used from the collector's start until the
+ * sampler ran ({@link ThreadCpuSnapshot}, two reads of {@code /proc/self/task}): the start thread's, premain's own
+ * work and the agent's other threads' as {@code (energy agent)}, the compilers' as {@code (JIT compiler)}, GC's and
+ * the JVM's as theirs, and each application thread's as more of that thread's own samples in the harvest (or, if it
+ * has none there, a sample of no method: {@code (unattributed)}). Without them that energy followed the first
+ * harvest's few samples, a start-up's worth of JIT energy on whichever method ran first. Where {@code /proc} cannot
+ * be read only the start thread's CPU is known (the agent's). If no
  * stack sampler can run, each harvest is one sample of no method with no CPU time: the energy goes to
  * {@code (uninstrumented)}, as it does without a sampler and without include patterns.
  */
@@ -43,11 +44,21 @@ final class BackgroundSampler implements StackSampler {
     private volatile StackSampler delegate;
     private volatile boolean none;
     private volatile String label = "starting on a background thread";
-    /** The process's threads at premain, to tell where the CPU went until the sampler ran. */
-    private final ThreadCpuSnapshot atPremain;
     private final java.nio.file.Path taskDir;
-    /** Per kind of thread, samples' worth of CPU used before the sampler ran, not yet handed to the ledger. */
-    private volatile long[] beforeStartSamples;
+    private final java.util.function.Supplier<long[]> self;
+    /** The premain thread (the one that made this sampler): its OS id, or -1 where /proc cannot say. */
+    private final long premainTid;
+    /** The process's threads when the collector's first interval began (the ledger's window), or null before. */
+    private volatile ThreadCpuSnapshot atWindowStart;
+    /** The premain thread's CPU when premain's work was done, or -1 before that. */
+    private volatile long premainDoneCpu = -1;
+    /** The process's threads when the sampler ran, or null before (set on the start thread). */
+    private volatile ThreadCpuSnapshot atSamplerStart;
+    /** Whether the CPU used before the sampler ran was handed to the ledger (collector thread). */
+    private boolean beforeStartGiven;
+
+    /** The start thread's own CPU time when the sampler ran (the fallback without /proc). */
+    private volatile long startThreadCpu;
 
     BackgroundSampler(long periodNanos) {
         this(periodNanos, java.nio.file.Path.of("/proc/self/task"));
@@ -55,9 +66,29 @@ final class BackgroundSampler implements StackSampler {
 
     /** @param taskDir this process's {@code /proc/self/task} (a test's fake one) */
     BackgroundSampler(long periodNanos, java.nio.file.Path taskDir) {
+        this(periodNanos, taskDir, ThreadCpuSnapshot::currentThread);
+    }
+
+    /** @param self the calling thread's OS id and CPU time, or null ({@link ThreadCpuSnapshot#currentThread()}) */
+    BackgroundSampler(long periodNanos, java.nio.file.Path taskDir, java.util.function.Supplier<long[]> self) {
         this.periodNanos = periodNanos;
         this.taskDir = taskDir;
-        this.atPremain = ThreadCpuSnapshot.take(taskDir);
+        this.self = self;
+        long[] now = self.get();
+        this.premainTid = now == null ? -1 : now[0];
+    }
+
+    /** The ledger's window begins now (call on the premain thread, before the collector's first interval). */
+    void windowStarts() {
+        atWindowStart = ThreadCpuSnapshot.take(taskDir);
+    }
+
+    /** Premain's own work is done (call on the premain thread): its CPU until now was the agent's. */
+    void premainDone() {
+        long[] now = self.get();
+        if (now != null && now[0] == premainTid) {
+            premainDoneCpu = now[1];
+        }
     }
 
     /**
@@ -70,7 +101,9 @@ final class BackgroundSampler implements StackSampler {
                 SamplerSelector.Choice c = choose.get();
                 chosen.accept(c);
                 if (c.sampler() != null) {
-                    beforeStartSamples = beforeStart();
+                    startThreadCpu = ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                            .getCurrentThreadCpuTime();
+                    atSamplerStart = ThreadCpuSnapshot.take(taskDir);
                 }
                 label = c.label();
                 none = c.sampler() == null;
@@ -126,38 +159,76 @@ final class BackgroundSampler implements StackSampler {
             return s;
         }
         StackSamples s = d.harvest(nowNanos, force);
-        long[] before = beforeStartSamples;
-        if (s != null && before != null) {
-            Stack[] stacks = new Stack[ThreadKind.values().length];
-            stacks[ThreadKind.AGENT.ordinal()] = AGENT;
-            stacks[ThreadKind.JAVA.ordinal()] = NO_METHOD;
-            stacks[ThreadKind.JIT.ordinal()] = JIT;
-            stacks[ThreadKind.GC.ordinal()] = GC;
-            stacks[ThreadKind.VM.ordinal()] = VM;
-            for (int k = 0; k < before.length; k++) {
-                s.add(stacks[k], before[k]);
-            }
-            beforeStartSamples = null;
+        if (s != null && !beforeStartGiven) {
+            beforeStartGiven = true;
+            addBeforeStart(s);
         }
         return s;
     }
 
     /**
-     * Samples' worth of CPU per kind of thread (indexed by {@link ThreadKind#ordinal()}) from premain until now,
-     * on the start thread once the sampler runs. Without {@code /proc}, the start thread's own CPU alone.
+     * Adds to the first harvest the CPU each thread used from the window's start until the sampler ran: the
+     * agent's, the compilers', GC's and the JVM's threads as their buckets; premain's own work as the agent's; an
+     * application thread's as more of its own samples in this harvest, split as they are (it ran the same code
+     * just before, as far as anyone can know), or as a sample of no method if the harvest has none of it. Without
+     * {@code /proc}: the start thread's own CPU alone, as the agent's.
      */
-    private long[] beforeStart() {
-        long[] out = new long[ThreadKind.values().length];
-        ThreadCpuSnapshot now = ThreadCpuSnapshot.take(taskDir);
-        java.util.Map<ThreadKind, Long> used = now.since(atPremain);
+    private void addBeforeStart(StackSamples s) {
+        ThreadCpuSnapshot from = atWindowStart;
+        ThreadCpuSnapshot to = atSamplerStart;
+        java.util.List<ThreadCpuSnapshot.Used> used = from == null || to == null ? java.util.List.of() : to.since(from);
         if (used.isEmpty()) {
-            long cpu = ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadCpuTime();
-            used = java.util.Map.of(ThreadKind.AGENT, Math.max(0, cpu));
+            if (from == null || to == null || from.isEmpty()) {
+                s.add(AGENT, samples(Math.max(0, startThreadCpu)));
+            }
+            return;
         }
-        for (java.util.Map.Entry<ThreadKind, Long> e : used.entrySet()) {
-            out[e.getKey().ordinal()] = (e.getValue() + periodNanos / 2) / periodNanos;
+        long[] byKind = new long[ThreadKind.values().length];
+        java.util.Map<Long, Long> app = new java.util.LinkedHashMap<>();
+        for (ThreadCpuSnapshot.Used u : used) {
+            long cpu = u.cpuNanos();
+            if (u.tid() == premainTid && u.tid() >= 0) {
+                long done = premainDoneCpu;
+                long premainWork = done < 0 ? cpu : Math.min(cpu, Math.max(0, done - from.cpuOf(u.tid())));
+                byKind[ThreadKind.AGENT.ordinal()] += premainWork;
+                cpu -= premainWork;
+            }
+            if (u.kind() == ThreadKind.JAVA) {
+                app.merge(u.tid(), cpu, Long::sum);
+            } else {
+                byKind[u.kind().ordinal()] += cpu;
+            }
         }
-        return out;
+        s.add(AGENT, samples(byKind[ThreadKind.AGENT.ordinal()]));
+        s.add(JIT, samples(byKind[ThreadKind.JIT.ordinal()]));
+        s.add(GC, samples(byKind[ThreadKind.GC.ordinal()]));
+        s.add(VM, samples(byKind[ThreadKind.VM.ordinal()]));
+        int n = s.size();
+        for (java.util.Map.Entry<Long, Long> e : app.entrySet()) {
+            long extra = samples(e.getValue());
+            if (extra == 0) {
+                continue;
+            }
+            long tid = e.getKey();
+            long[] counts = new long[n];
+            for (int i = 0; i < n; i++) {
+                counts[i] = s.thread(i) == tid && s.stack(i).kind == ThreadKind.JAVA ? s.count(i) : 0;
+            }
+            long[] parts = io.energy.attribute.Split.proportional(extra, counts, n);
+            if (parts == null) {
+                s.add(NO_METHOD, extra, tid);
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                if (parts[i] > 0) {
+                    s.add(s.stack(i), parts[i], tid);
+                }
+            }
+        }
+    }
+
+    private long samples(long cpuNanos) {
+        return (cpuNanos + periodNanos / 2) / periodNanos;
     }
 
     @Override

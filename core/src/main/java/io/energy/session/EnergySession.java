@@ -152,6 +152,9 @@ public final class EnergySession {
         nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.checkpoint().toNanos();
         clock.mark("windows");
+        if (background != null) {
+            background.windowStarts(); // where the CPU went until the sampler runs is counted from here
+        }
         collector.start();
         clock.mark("collector thread");
         if (config.include().isEmpty()) {
@@ -167,6 +170,9 @@ public final class EnergySession {
             clock.mark("instrumenter");
         }
         clock.say();
+        if (background != null) {
+            background.premainDone(); // this thread's CPU until here was the agent's start, not the application's
+        }
         AgentLog.info("measuring " + (config.include().isEmpty()
                 ? (stacks != null ? "every method" : "the process") : config.include().toString())
                 + ", writing to " + config.out().toAbsolutePath());

@@ -47,10 +47,16 @@ class ThreadCpuSnapshotTest {
         task(dir, "14", "worker", "not a number\n");
         org.junit.jupiter.api.Assertions.assertTrue(Files.deleteIfExists(dir.resolve("12/schedstat")));
         ThreadCpuSnapshot after = ThreadCpuSnapshot.take(dir);
-        Map<ThreadKind, Long> used = after.since(before);
-        assertEquals(700L, used.get(ThreadKind.JAVA), "main's 700 ns; the ended thread and the unreadable one add nothing");
-        assertEquals(700L, used.get(ThreadKind.JIT), "C2's 300 since, and C1's 400 since it began");
-        assertEquals(2, used.size());
+        Map<Long, ThreadCpuSnapshot.Used> used = new java.util.TreeMap<>();
+        for (ThreadCpuSnapshot.Used u : after.since(before)) {
+            used.put(u.tid(), u);
+        }
+        assertEquals(java.util.Set.of(10L, 11L, 13L), used.keySet(), "the ended thread and the unreadable one add nothing");
+        assertEquals(new ThreadCpuSnapshot.Used(10, ThreadKind.JAVA, 700), used.get(10L));
+        assertEquals(new ThreadCpuSnapshot.Used(11, ThreadKind.JIT, 300), used.get(11L), "C2's since");
+        assertEquals(new ThreadCpuSnapshot.Used(13, ThreadKind.JIT, 400), used.get(13L), "C1's since it began");
+        assertEquals(1700L, after.cpuOf(10));
+        assertEquals(-1L, after.cpuOf(12));
     }
 
     @Test
@@ -75,7 +81,13 @@ class ThreadCpuSnapshotTest {
         while (System.nanoTime() < end) {
             x += Long.numberOfTrailingZeros(x + System.nanoTime());
         }
-        Map<ThreadKind, Long> used = ThreadCpuSnapshot.take().since(a);
-        assertTrue(used.getOrDefault(ThreadKind.JAVA, 0L) >= 10_000_000L, "this thread's spin: " + used + " " + (x & 1));
+        long[] me = ThreadCpuSnapshot.currentThread();
+        org.junit.jupiter.api.Assertions.assertNotNull(me);
+        long mine = 0;
+        for (ThreadCpuSnapshot.Used u : ThreadCpuSnapshot.take().since(a)) {
+            mine += u.tid() == me[0] ? u.cpuNanos() : 0;
+        }
+        assertTrue(mine >= 10_000_000L, "this thread's spin: " + mine + " " + (x & 1));
+        assertTrue(me[1] >= 10_000_000L);
     }
 }

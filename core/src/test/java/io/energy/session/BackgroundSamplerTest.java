@@ -24,7 +24,7 @@ class BackgroundSamplerTest {
     private static final Stack APP = new Stack(ThreadKind.JAVA, new int[]{1, 2});
 
     /** A sampler that has one sample of APP at every harvest. */
-    private static final class Fake implements StackSampler {
+    private static class Fake implements StackSampler {
         final AtomicBoolean stopped = new AtomicBoolean();
         final AtomicBoolean drained = new AtomicBoolean();
 
@@ -134,36 +134,67 @@ class BackgroundSamplerTest {
         return n;
     }
 
+    private static final Stack APP2 = new Stack(ThreadKind.JAVA, new int[]{1, 3});
+
+    private static long countOf(StackSamples s, Stack stack) {
+        long n = 0;
+        for (int i = 0; i < s.size(); i++) {
+            if (s.stack(i) == stack) {
+                n += s.count(i);
+            }
+        }
+        return n;
+    }
+
     @Test
-    void theCpuEveryThreadUsedBeforeTheSamplerRanComesOnceWithTheFirstHarvestAsItsKindOfThread(
+    void theCpuEveryThreadUsedBeforeTheSamplerRanComesOnceWithTheFirstHarvestAsItsKindOfThreadOrItsThreadsSamples(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path proc) throws Exception {
         task(proc, 1, "main", 100_000_000L);
         task(proc, 2, "C2 CompilerThre", 400_000_000L);
         task(proc, 3, "GC Thread#0", 0);
-        Fake fake = new Fake();
-        BackgroundSampler b = new BackgroundSampler(PERIOD, proc);
+        task(proc, 5, "worker", 0);
+        // The premain thread is task 1: premain's own work ends when it has used 130 ms.
+        long[] premainCpu = {100_000_000L};
+        Fake fake = new Fake() {
+            @Override
+            public StackSamples harvest(long nowNanos, boolean force) {
+                StackSamples s = new StackSamples(PERIOD, true);
+                s.add(APP, 3, 1);
+                s.add(APP2, 1, 1);
+                return s;
+            }
+        };
+        BackgroundSampler b = new BackgroundSampler(PERIOD, proc, () -> new long[]{1, premainCpu[0]});
+        b.windowStarts();
+        CountDownLatch premainDone = new CountDownLatch(1);
         b.begin(() -> {
             try {
-                // While the sampler starts: the application's main uses 20 ms, the JIT 50 ms, GC 10 ms, and the start
-                // thread (new since premain) 30 ms; a thread gone since premain is not counted.
-                task(proc, 1, "main", 120_000_000L);
+                premainDone.await(10, TimeUnit.SECONDS);
+                // While the sampler starts: premain uses 30 ms more and the application's main then 40 ms, the JIT
+                // 50 ms, GC 10 ms, a worker thread 20 ms, and the start thread (new since premain) 30 ms.
+                task(proc, 1, "main", 170_000_000L);
                 task(proc, 2, "C2 CompilerThre", 450_000_000L);
                 task(proc, 3, "GC Thread#0", 10_000_000L);
                 task(proc, 4, "energy-start", 30_000_000L);
-            } catch (java.io.IOException e) {
+                task(proc, 5, "worker", 20_000_000L);
+            } catch (java.io.IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
             }
             return new SamplerSelector.Choice(fake, "fake sampler", List.of());
         }, c -> { });
+        premainCpu[0] = 130_000_000L;
+        b.premainDone();
+        premainDone.countDown();
         assertTrue(b.awaitReady());
         StackSamples first = b.harvest(System.nanoTime(), false);
         assertEquals(5, count(first, ThreadKind.JIT), "the compilers' 50 ms: (JIT compiler), not the first samples");
         assertEquals(1, count(first, ThreadKind.GC));
-        assertEquals(3, count(first, ThreadKind.AGENT), "the start thread's 30 ms");
-        assertEquals(2, countNoMethod(first), "the application threads' 20 ms: no stack was taken, no method's");
-        assertEquals(3, count(first, ThreadKind.JAVA), "with the sampler's own sample");
+        assertEquals(6, count(first, ThreadKind.AGENT), "the start thread's 30 ms and premain's own 30 ms");
+        assertEquals(3 + 3, countOf(first, APP), "main's 40 ms after premain follow its own samples, 3:1");
+        assertEquals(1 + 1, countOf(first, APP2));
+        assertEquals(2, countNoMethod(first), "the worker's 20 ms: it has no samples here, so no method's");
         StackSamples second = b.harvest(System.nanoTime(), false);
-        assertEquals(1, second.total(), "given once: only the sampler's own sample");
+        assertEquals(4, second.total(), "given once: only the sampler's own samples");
         b.stop();
     }
 
