@@ -353,8 +353,12 @@ class TruthSuiteIT {
         }
         List<String> failures = new ArrayList<>();
         for (Map.Entry<String, Long> e : truth.entrySet()) {
+            // Under constant power: the time average of the method's per-second shares (Truth's slices), as every
+            // second carries the same energy; a workload whose process CPU is not steady (the JIT's start-up against
+            // case d's 0.5 s of CPU) is far from its whole-window CPU share there.
+            double sliced = constantPowerShare(truthFile, e.getKey(), agentSeconds);
             double truthShare = mode.replay
-                    ? (double) e.getValue() / windowCpuNs * (windowNs / 1e9) / agentSeconds
+                    ? Double.isNaN(sliced) ? (double) e.getValue() / windowCpuNs * (windowNs / 1e9) / agentSeconds : sliced
                     : e.getValue() / agentCpuNs;
             JsonNode m = methods.get(e.getKey());
             double agentJ = 0;
@@ -689,12 +693,50 @@ class TruthSuiteIT {
             String[] f = line.trim().split(" ");
             if (f[0].equals("method")) {
                 methods.put(f[1], Long.parseLong(f[2]));
-            } else {
+            } else if (!f[0].equals("slice")) {
                 facts.put(f[0], String.join(" ", Arrays.copyOfRange(f, 1, f.length)));
             }
         }
         assertTrue(!methods.isEmpty(), "the truth file names methods: " + file);
         return methods;
+    }
+
+    /**
+     * A method's true share of a run under constant power, from the workload's slices ({@code Truth}, one per second
+     * of its window): the time average over the agent's window of the method's share of each slice's process CPU (0
+     * outside the workload's window); a slice in which the process clock (10 ms steps) did not move joins the next.
+     * NaN when the file has no slices.
+     */
+    static double constantPowerShare(Path file, String method, double agentSeconds) throws IOException {
+        long lastWall = 0;
+        long lastCpu = 0;
+        long lastMethod = 0;
+        double sum = 0;
+        boolean any = false;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.startsWith("slice ")) {
+                continue;
+            }
+            String[] f = line.trim().split(" ");
+            long wall = Long.parseLong(f[1]);
+            long cpu = Long.parseLong(f[2]);
+            long m = 0;
+            for (String kv : f.length > 3 ? f[3].split(",") : new String[0]) {
+                int eq = kv.indexOf('=');
+                if (eq > 0 && kv.substring(0, eq).equals(method)) {
+                    m = Long.parseLong(kv.substring(eq + 1));
+                }
+            }
+            any = true;
+            if (wall <= lastWall || cpu <= lastCpu) {
+                continue;
+            }
+            sum += (wall - lastWall) / 1e9 * (m - lastMethod) / (cpu - lastCpu);
+            lastWall = wall;
+            lastCpu = cpu;
+            lastMethod = m;
+        }
+        return any ? sum / agentSeconds : Double.NaN;
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -27,7 +27,16 @@ import java.util.concurrent.atomic.LongAdder;
  * window_process_cpu_ns 71234   process CPU over the same window (getProcessCpuTime)
  * process_cpu_ns 8123456        process CPU from JVM start to Truth.finish()
  * method io.energy.it.apps.truth.Blocked.compute 1012345678   CPU ns with the method on the stack
+ * slice 1000000000 83000000 Bursts.burst=51234567,Bursts.pause=4012345   one per second of the window and one at
+ *     its end: wall ns since Truth.start(), process CPU ns since then, each method's CPU ns so far (cumulative)
  * </pre>
+ *
+ * <p>The slices are the truth under a constant power: then every second carries the same energy whatever the
+ * process's CPU, and a method's part of a second is its share of that second's process CPU, so its true share is
+ * the time average of its per-second shares. A workload whose process CPU is not steady (the JIT's start-up
+ * against 0.5 s of CPU in 6 s in case d) has a time average far from its CPU-time share over the whole window.
+ * A second is long enough for the process clock's 10 ms steps ({@code getProcessCpuTime}) to err by a few percent
+ * of a second's CPU even in case d, and short enough to follow the start-up.
  */
 public final class Truth {
     public static final String PKG = "io.energy.it.apps.truth.";
@@ -38,6 +47,9 @@ public final class Truth {
     private static final Map<String, String> FACTS = new ConcurrentHashMap<>();
     private static long startWall;
     private static long startProcessCpu;
+    /** One line per slice ({@code slice ...}, see the class comment), written by the clock thread and finish. */
+    private static final java.util.List<String> SLICES = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private static final long SLICE_NANOS = 1_000_000_000L;
     private static volatile long sink;
 
     private Truth() {
@@ -47,6 +59,34 @@ public final class Truth {
     public static void start() {
         startWall = System.nanoTime();
         startProcessCpu = OS.getProcessCpuTime();
+        Thread clock = new Thread(() -> {
+            try {
+                for (long k = 1; ; k++) {
+                    long due = startWall + k * SLICE_NANOS;
+                    for (long left; (left = due - System.nanoTime()) > 0; ) {
+                        Thread.sleep(left / 1_000_000L, (int) (left % 1_000_000L));
+                    }
+                    slice();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "truth-clock");
+        clock.setDaemon(true);
+        clock.start();
+    }
+
+    /** Records one slice now: wall and process CPU since start, each method's CPU so far. */
+    private static void slice() {
+        long wall = System.nanoTime() - startWall;
+        long processCpu = OS.getProcessCpuTime() - startProcessCpu;
+        StringBuilder sb = new StringBuilder("slice ").append(wall).append(' ').append(processCpu).append(' ');
+        String sep = "";
+        for (Map.Entry<String, LongAdder> e : new TreeMap<>(CPU).entrySet()) {
+            sb.append(sep).append(e.getKey()).append('=').append(e.getValue().sum());
+            sep = ",";
+        }
+        SLICES.add(sb.append(sep.isEmpty() ? "-" : "").toString());
     }
 
     /** CPU time of the current platform thread, ns. */
@@ -136,6 +176,7 @@ public final class Truth {
 
     /** Writes the truth file (atomically: the suite never reads half a file). */
     public static void finish(String file) throws IOException {
+        slice();
         long window = System.nanoTime() - startWall;
         long processCpu = OS.getProcessCpuTime();
         StringBuilder sb = new StringBuilder("# truth measured by the workload itself\n");
@@ -147,6 +188,11 @@ public final class Truth {
         }
         for (Map.Entry<String, LongAdder> e : new TreeMap<>(CPU).entrySet()) {
             sb.append("method ").append(e.getKey()).append(' ').append(e.getValue().sum()).append('\n');
+        }
+        synchronized (SLICES) {
+            for (String line : SLICES) {
+                sb.append(line).append('\n');
+            }
         }
         Path target = Path.of(file);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
