@@ -60,6 +60,8 @@ final class Collector implements Runnable {
     private final java.util.SplittableRandom jitter = new java.util.SplittableRandom();
     private volatile boolean running = true;
     private volatile boolean harvestRequested;
+    /** Early harvests where the power changes (see PowerShift); collector thread. */
+    private final PowerShift powerShift = new PowerShift();
     private volatile Thread thread;
     private long intervalStart;
     private int intervalTicks;
@@ -203,10 +205,17 @@ final class Collector implements Runnable {
             sockets.fill(now, procDelta, share);
         }
         long tickNanos = intervalTicks > 0 ? (now - intervalStart) / intervalTicks : periodNanos;
+        long sampledNanoJoules = sampledDomainsEnergy(delta);
+        boolean shifted = stacks != null && powerShift.shifted(sampledNanoJoules, now - intervalStart, now);
+        long harvestCpu0 = stacks != null ? threads.getCurrentThreadCpuTime() : 0;
+        io.energy.sampling.StackSamples samples = harvest(now, shifted, last);
+        if (stacks != null) {
+            powerShift.closed(sampledNanoJoules, now - intervalStart, now, samples != null,
+                    threads.getCurrentThreadCpuTime() - harvestCpu0);
+        }
         IntervalInput in = new IntervalInput(intervalStart, now, delta, procDelta,
                 machine >= 0 && lastMachineBusy >= 0 ? Math.max(0, machine - lastMachineBusy) : -1,
-                Math.max(0, agentCpu - lastAgentCpu), share, tickNanos, sampler.closeInterval(ledger, cpu),
-                harvest(now, last));
+                Math.max(0, agentCpu - lastAgentCpu), share, tickNanos, sampler.closeInterval(ledger, cpu), samples);
         ledger.apply(in);
         lastProcessCpu = proc;
         lastMachineBusy = machine;
@@ -245,14 +254,28 @@ final class Collector implements Runnable {
         return cpu;
     }
 
-    private io.energy.sampling.StackSamples harvest(long now, boolean last) {
+    /** Energy of the measured domains whose energy follows stack samples (not GPUs, not estimates), nJ. */
+    private long sampledDomainsEnergy(long[] delta) {
+        java.util.List<io.energy.power.Domain> domains = ledger.domains();
+        long sum = 0;
+        for (int i = 0; i < delta.length && i < domains.size(); i++) {
+            io.energy.power.Domain d = domains.get(i);
+            if (!d.isGpu() && !d.estimated()) {
+                sum += delta[i];
+            }
+        }
+        return sum;
+    }
+
+    /** @param force harvest whatever it costs: the power changed (PowerShift), or the session's last interval */
+    private io.energy.sampling.StackSamples harvest(long now, boolean force, boolean last) {
         if (stacks == null) {
             return null;
         }
         if (last) {
             stacks.drain();
         }
-        boolean force = last || harvestRequested;
+        force = force || last || harvestRequested;
         harvestRequested = false;
         return stacks.harvest(now, force);
     }
