@@ -211,7 +211,7 @@ final class Collector implements Runnable {
         io.energy.sampling.StackSamples samples = harvest(now, shifted, last);
         if (stacks != null) {
             powerShift.closed(sampledNanoJoules, now - intervalStart, now, samples != null,
-                    threads.getCurrentThreadCpuTime() - harvestCpu0);
+                    threads.getCurrentThreadCpuTime() - harvestCpu0, shifted);
         }
         IntervalInput in = new IntervalInput(intervalStart, now, delta, procDelta,
                 machine >= 0 && lastMachineBusy >= 0 ? Math.max(0, machine - lastMachineBusy) : -1,

@@ -10,8 +10,10 @@ package io.energy.session;
  * <p>So the collector asks, at each interval's close, whether this interval's power differs from the mean of the
  * intervals pooled since the last harvest by more than {@link #SHIFT} of the larger of the two; if so the harvest
  * happens now, and the pool then holds one interval of the new level at most. Early harvests cost the collector's
- * CPU (1–2 ms a warm one), so they are at least {@link #MIN_GAP_NANOS} apart and keep within {@link #BUDGET} of a
- * core over the time since the last one. GPU domains are left out (their energy follows wall time, not samples), and
+ * CPU (1–2 ms a warm one, 10–20 ms while the harvest's code is still cold), so they are at least
+ * {@link #MIN_GAP_NANOS} apart, and all of them together keep within {@link #BUDGET} of a core over the run, after an
+ * {@link #ALLOWANCE_NANOS allowance} for the cold ones (a budget per gap spaced them a second or two apart in a
+ * program's first seconds, as often as the regular harvests, which helped nothing). GPU domains are left out (their energy follows wall time, not samples), and
  * so are estimated ones: the estimate's energy per CPU-second is steady by construction, so pooling costs it nothing.
  */
 final class PowerShift {
@@ -21,13 +23,16 @@ final class PowerShift {
     static final double FLOOR_WATTS = 0.5;
     /** Early harvests are at least this far apart (one default interval). */
     static final long MIN_GAP_NANOS = 100_000_000L;
-    /** Share of a core that a harvest's cost may take over the time since the previous harvest. */
+    /** Share of a core that early harvests may take, all together, over the run. */
     static final double BUDGET = 0.01;
+    /** CPU that early harvests may take beyond {@link #BUDGET}: a dozen cold ones. */
+    static final long ALLOWANCE_NANOS = 150_000_000L;
 
     private double pooledNanoJoules;
     private long pooledNanos;
     private long lastHarvestAt = Long.MIN_VALUE;
-    private long lastHarvestCost;
+    private long firstAt = Long.MIN_VALUE;
+    private long earlyCostNanos;
 
     /**
      * Whether to harvest at this interval's close: its power is far from the pool's since the last harvest.
@@ -47,7 +52,8 @@ final class PowerShift {
             return false;
         }
         long since = lastHarvestAt == Long.MIN_VALUE ? Long.MAX_VALUE : nowNanos - lastHarvestAt;
-        return since >= MIN_GAP_NANOS && since >= lastHarvestCost / BUDGET;
+        long age = firstAt == Long.MIN_VALUE ? 0 : nowNanos - firstAt;
+        return since >= MIN_GAP_NANOS && earlyCostNanos <= ALLOWANCE_NANOS + BUDGET * age;
     }
 
     /**
@@ -55,13 +61,17 @@ final class PowerShift {
      *
      * @param harvested   whether the stack sampler was harvested at this close
      * @param harvestCost the harvest's CPU cost on the collector thread, if it was
+     * @param early       whether it was harvested because {@link #shifted} said so (its cost counts in the budget)
      */
-    void closed(long nanoJoules, long nanos, long nowNanos, boolean harvested, long harvestCost) {
+    void closed(long nanoJoules, long nanos, long nowNanos, boolean harvested, long harvestCost, boolean early) {
+        if (firstAt == Long.MIN_VALUE) {
+            firstAt = nowNanos - Math.max(0, nanos);
+        }
         if (harvested) {
             pooledNanoJoules = 0;
             pooledNanos = 0;
             lastHarvestAt = nowNanos;
-            lastHarvestCost = Math.max(0, harvestCost);
+            earlyCostNanos += early ? Math.max(0, harvestCost) : 0;
         } else {
             pooledNanoJoules += Math.max(0, nanoJoules);
             pooledNanos += Math.max(0, nanos);
