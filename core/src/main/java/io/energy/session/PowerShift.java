@@ -13,8 +13,9 @@ package io.energy.session;
  * CPU (1–2 ms a warm one, 10–20 ms while the harvest's code is still cold), so they are at least
  * {@link #MIN_GAP_NANOS} apart, and all of them together keep within {@link #BUDGET} of a core over the run, after an
  * {@link #ALLOWANCE_NANOS allowance} for the cold ones (a budget per gap spaced them a second or two apart in a
- * program's first seconds, as often as the regular harvests, which helped nothing). GPU domains are left out (their energy follows wall time, not samples), and
- * so are estimated ones: the estimate's energy per CPU-second is steady by construction, so pooling costs it nothing.
+ * program's first seconds, as often as the regular harvests, which helped nothing). GPU domains are left out (their
+ * energy follows wall time, not samples), and so are estimated ones: the estimate's energy per CPU-second is steady
+ * by construction, so pooling costs it nothing.
  */
 final class PowerShift {
     /** A change of power, relative to the larger of the two levels, that is worth an early harvest. */
