@@ -62,6 +62,8 @@ final class Collector implements Runnable {
     private volatile boolean harvestRequested;
     /** Early harvests where the power changes (see PowerShift); collector thread. */
     private final PowerShift powerShift = new PowerShift();
+    /** Per domain, whether PowerShift watches it: measured (not estimated) domains whose energy follows samples. */
+    private final boolean[] followsSamples;
     private volatile Thread thread;
     private long intervalStart;
     private int intervalTicks;
@@ -85,6 +87,11 @@ final class Collector implements Runnable {
         int n = source.domains().size();
         this.energyNow = new long[n];
         this.energyLast = new long[n];
+        List<io.energy.power.Domain> domains = ledger.domains();
+        this.followsSamples = new boolean[domains.size()];
+        for (int i = 0; i < followsSamples.length; i++) {
+            followsSamples[i] = !domains.get(i).isGpu() && !domains.get(i).estimated();
+        }
     }
 
     /**
@@ -207,11 +214,11 @@ final class Collector implements Runnable {
         long tickNanos = intervalTicks > 0 ? (now - intervalStart) / intervalTicks : periodNanos;
         long sampledNanoJoules = sampledDomainsEnergy(delta);
         boolean shifted = stacks != null && powerShift.shifted(sampledNanoJoules, now - intervalStart, now);
-        long harvestCpu0 = stacks != null ? threads.getCurrentThreadCpuTime() : 0;
+        long harvestCpu0 = stacks != null ? stacks.harvestCpuNanos() : 0;
         io.energy.sampling.StackSamples samples = harvest(now, shifted, last);
         if (stacks != null) {
             powerShift.closed(sampledNanoJoules, now - intervalStart, now, samples != null,
-                    threads.getCurrentThreadCpuTime() - harvestCpu0, shifted);
+                    stacks.harvestCpuNanos() - harvestCpu0, shifted);
         }
         IntervalInput in = new IntervalInput(intervalStart, now, delta, procDelta,
                 machine >= 0 && lastMachineBusy >= 0 ? Math.max(0, machine - lastMachineBusy) : -1,
@@ -256,13 +263,9 @@ final class Collector implements Runnable {
 
     /** Energy of the measured domains whose energy follows stack samples (not GPUs, not estimates), nJ. */
     private long sampledDomainsEnergy(long[] delta) {
-        java.util.List<io.energy.power.Domain> domains = ledger.domains();
         long sum = 0;
-        for (int i = 0; i < delta.length && i < domains.size(); i++) {
-            io.energy.power.Domain d = domains.get(i);
-            if (!d.isGpu() && !d.estimated()) {
-                sum += delta[i];
-            }
+        for (int i = 0; i < delta.length && i < followsSamples.length; i++) {
+            sum += followsSamples[i] ? delta[i] : 0;
         }
         return sum;
     }
