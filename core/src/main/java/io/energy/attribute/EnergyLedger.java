@@ -23,8 +23,18 @@ import java.util.function.IntPredicate;
  */
 public final class EnergyLedger {
     /** Options the ledger needs; the rest of the configuration stays out of the model. */
+    /**
+     * @param machineCpus the CPUs whose busy time the machine's clock adds up ({@code /proc/stat}), 0 if unknown:
+     *                    the size of that clock's sampling error, which {@code (other processes)}' bound carries
+     */
     public record Options(boolean dedicated, boolean staticToProcess, double[] idleWatts, int maxPaths,
-                          IntPredicate gpuScope, boolean stacks) {
+                          IntPredicate gpuScope, boolean stacks, int machineCpus) {
+        /** The machine's CPU count unknown. */
+        public Options(boolean dedicated, boolean staticToProcess, double[] idleWatts, int maxPaths,
+                       IntPredicate gpuScope, boolean stacks) {
+            this(dedicated, staticToProcess, idleWatts, maxPaths, gpuScope, stacks, 0);
+        }
+
         /** Attribution by the instrumented-path sampler alone (no stack sampler). */
         public Options(boolean dedicated, boolean staticToProcess, double[] idleWatts, int maxPaths,
                        IntPredicate gpuScope) {
@@ -83,11 +93,17 @@ public final class EnergyLedger {
     private boolean machineCpuUnknown;
     private LedgerNode intervalTop;
     private long intervalTopNanoJoules;
+    /** The process clock's ticks in the split between this process and the others (see {@link #othersVariance}). */
+    private final TickedClockError othersClock;
+    /** The process clock's ticks in the path sampler's split between its threads and {@code (uninstrumented)}. */
+    private final TickedClockError uninstrumentedClock;
 
     public EnergyLedger(List<Domain> domains, Options options) {
         this.domains = List.copyOf(domains);
         this.options = options;
         int n = domains.size();
+        othersClock = new TickedClockError(n, TickedClockError.PROCESS_CLOCK_TICK_NANOS);
+        uninstrumentedClock = new TickedClockError(n, TickedClockError.PROCESS_CLOCK_TICK_NANOS);
         root = new LedgerNode(LedgerNode.ROOT, null, n);
         otherPaths = bucket(LedgerNode.OTHER_PATHS);
         uninstrumented = bucket(LedgerNode.UNINSTRUMENTED);
@@ -201,6 +217,11 @@ public final class EnergyLedger {
             // exactly; the bound must not grow with the power level or the run's length for that.
             double grainJoules = Math.abs(powerW - (Double.isNaN(lastPowerW[d]) ? 0 : lastPowerW[d])) * grainS;
             lastPowerW[d] = powerW;
+            if (!domain.isGpu() && !options.dedicated() && sharedByMachineClock(in, d)) {
+                double v = othersVariance(d, dynamic, in) + bucketGrainVariance(grainJoules, others, energy);
+                otherProcesses.selfVariance[d] += v;
+                otherProcesses.inclusiveVariance[d] += v;
+            }
             if (domain.isGpu()) {
                 attributeGpu(d, proc, in, grainJoules);
             } else if (options.stacks()) {
@@ -257,6 +278,55 @@ public final class EnergyLedger {
         return machine == 0 ? 0.0 : (double) p / machine;
     }
 
+    /** Whether domain {@code d}'s process share in this interval came from the two CPU clocks (not a socket's). */
+    private static boolean sharedByMachineClock(IntervalInput in, int d) {
+        boolean socket = in.processShare() != null && !Double.isNaN(in.processShare()[d]);
+        return !socket && in.processCpuNanos() >= 0 && in.machineBusyNanos() > 0;
+    }
+
+    /**
+     * Variance of {@code (other processes)}' energy in one interval from the two clocks its share is read from:
+     * {@code others = dynamic × (1 − P/M)}.
+     * <ul>
+     *   <li>The process's CPU time P moves in 10 ms ticks of a precise count ({@link TickedClockError}: the error
+     *   telescopes over the run).</li>
+     *   <li>The machine's busy time M ({@code /proc/stat}) is counted by the scheduler's tick: each CPU adds a whole
+     *   tick to "busy" when it is busy at the tick, so M is a count of Bernoulli draws, variance
+     *   {@code tick² × Σ b(1 − b)} over the interval's ticks of every CPU, each independent of the next
+     *   interval's. With the machine's CPU count, {@code b} is the machine's mean busy fraction (an upper bound:
+     *   CPUs busier or idler than the mean have less); without it, {@code Σ b(1 − b) ≤ Σ b = M / tick}.</li>
+     * </ul>
+     */
+    private double othersVariance(int d, long dynamic, IntervalInput in) {
+        double m = in.machineBusyNanos();
+        double k = dynamic / m; // nJ per ns of either clock
+        double s = Math.min(1.0, Math.max(0, in.processCpuNanos()) / m);
+        double tick = TickedClockError.PROCESS_CLOCK_TICK_NANOS;
+        double machineVariance;
+        long length = Math.max(0, in.endNanos() - in.startNanos());
+        if (options.machineCpus() > 0 && length > 0) {
+            double ticks = options.machineCpus() * (length / tick);
+            double b = Math.min(1.0, m / (options.machineCpus() * (double) length));
+            machineVariance = tick * tick * ticks * b * (1 - b);
+        } else {
+            machineVariance = tick * m;
+        }
+        return othersClock.next(d, k) + k * s * k * s * machineVariance;
+    }
+
+    /**
+     * The source's grain on a bucket that took {@code part} of an interval's {@code energy}: as for a path (see
+     * {@link #sampledVariance}), it matters as far as the bucket shares the interval with others.
+     */
+    private static double bucketGrainVariance(double grainJoules, long part, long energy) {
+        if (energy <= 0 || part <= 0 || grainJoules <= 0) {
+            return 0;
+        }
+        double f = Math.min(1.0, (double) part / energy);
+        double g = grainJoules * 1e9 * 2 * Math.sqrt(f * (1 - f));
+        return g * g;
+    }
+
     private static double clamp(double v) {
         return v < 0 ? 0 : Math.min(1, v);
     }
@@ -281,6 +351,18 @@ public final class EnergyLedger {
         }
         agent.selfNanoJoules[d] += parts[n];
         uninstrumented.selfNanoJoules[d] += parts[n + 1];
+        // The rest of the process's CPU (P − threads − agent) takes the error of P's 10 ms ticks: each ns that P
+        // reads off moves energy × (threads + agent) / P² between the threads and (uninstrumented). The agent's
+        // and the threads' CPU clocks are exact to the nanosecond.
+        long known = threadCpu + agentCpu;
+        long all = known + weights[n + 1];
+        double k = processCpu > 0 && all > 0 ? (double) energy * known / ((double) all * all) : 0;
+        double v = uninstrumentedClock.next(d, k) + bucketGrainVariance(grainJoules, parts[n + 1], energy);
+        uninstrumented.selfVariance[d] += v;
+        uninstrumented.inclusiveVariance[d] += v;
+        double va = bucketGrainVariance(grainJoules, parts[n], energy);
+        agent.selfVariance[d] += va;
+        agent.inclusiveVariance[d] += va;
         for (int i = 0; i < n; i++) {
             if (parts[i] > 0) {
                 spreadOverSamples(d, parts[i], threads.get(i), grainJoules * parts[i] / Math.max(1, energy));
@@ -434,6 +516,12 @@ public final class EnergyLedger {
             return;
         }
         uninstrumented.selfNanoJoules[d] += parts[count];
+        // The thread's samples outside every instrumented path are as much chance as those inside one.
+        if (root > 0) {
+            double rootVariance = variance(energy, root, total, parts[count], grainJoules);
+            uninstrumented.selfVariance[d] += rootVariance;
+            uninstrumented.inclusiveVariance[d] += rootVariance;
+        }
         for (int i = 0; i < count; i++) {
             LedgerNode node = t.nodes()[i];
             credit(node, d, parts[i], variance(energy, by[i], total, parts[i], grainJoules));

@@ -117,7 +117,7 @@ public final class EnergySession {
                 config.staticShare() == Config.StaticShare.PROCESS, plan.idleWatts(), config.maxPaths(), id -> {
                     MethodRegistry.MethodInfo m = registry.info(id);
                     return m != null && registry.instrumented(id) && config.inGpuScope(m.className(), m.methodName());
-                }, stacks != null));
+                }, stacks != null, Math.max(0, stat.machineCpus())));
         pathPeriodNanos = plan.pathPeriodNanos();
         long periodNanos = plan.collectorPeriodNanos();
         AgentLog.debug("sampling call paths every " + periodNanos / 1000 + " us"
