@@ -49,6 +49,8 @@ public final class AsyncProfilerSampler implements StackSampler {
      * program that ends, or idles, before its first sample). The log level is per command.
      */
     private static final String DUMP = "collapsed,samples,loglevel=warn";
+    /** Messages of async-profiler's own log kept for the debug log; the rest are counted. */
+    static final int MAX_MESSAGES = 20;
 
     /** Where this class loader put the native library: it can be loaded once per process. */
     private static String loadedLibrary;
@@ -70,6 +72,16 @@ public final class AsyncProfilerSampler implements StackSampler {
     private long rotations;
     private String problem;
     private boolean running;
+    /**
+     * Where async-profiler logs: its default is the application's stdout, where a warning such as "perf_event_open
+     * for TID 922 failed: No such process" (a thread that ended as sampling reached it) changed the output of the
+     * program measured (a CI run of RobustnessIT). Every command names the file, since each resets the log; each
+     * also truncates it, so it is read before the next command. Null: no private file, and the log is off.
+     */
+    private final Path logFile;
+    private final String logArgument;
+    private final java.util.List<String> messages = new java.util.ArrayList<>();
+    private long messageCount;
 
     private AsyncProfilerSampler(AsyncProfiler profiler, StackClassifier classifier, long periodNanos, String event,
                                  int maxStacks, int maxDepth) {
@@ -81,6 +93,8 @@ public final class AsyncProfilerSampler implements StackSampler {
         this.maxStacks = maxStacks;
         // jstackdepth: deeper frames are not kept by the ledger either; a bound keeps the profiler's walk cheap.
         // threads: each stack is prefixed with its thread, so the ledger knows which samples share one clock.
+        this.logFile = privateLog();
+        this.logArgument = logFile == null ? ",loglevel=none" : ",log=" + logFile;
         this.startCommand = "start,event=" + event + ",interval=" + periodNanos + ",threads,jstackdepth="
                 + Math.max(64, maxDepth + 64) + ",loglevel=warn";
         this.threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -98,6 +112,51 @@ public final class AsyncProfilerSampler implements StackSampler {
                 event, maxStacks, maxDepth);
         s.begin(System.nanoTime());
         return s;
+    }
+
+    /** A new owner-only file for async-profiler's log, or null (none can be made, or its name would not parse). */
+    private static Path privateLog() {
+        try {
+            Path f = io.energy.protocol.PrivateFiles.tempCopy(InputStream.nullInputStream(), "energy-asprof-", ".log");
+            return f.toString().contains(",") ? null : f;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Runs a profiler command with its log sent to {@link #logFile}, after reading what the last one left there. */
+    String execute(String command) throws IOException {
+        readLog();
+        return profiler.execute(command + logArgument);
+    }
+
+    private void readLog() {
+        try {
+            if (logFile == null || Files.size(logFile) == 0) {
+                return;
+            }
+            for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                messageCount++;
+                if (messages.size() < MAX_MESSAGES && !messages.contains(line.trim())) {
+                    messages.add(line.trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the log is for people; a read that fails loses a message, never a sample
+        }
+    }
+
+    @Override
+    public synchronized java.util.List<String> messages() {
+        readLog();
+        java.util.List<String> out = new java.util.ArrayList<>(messages);
+        if (messageCount > messages.size()) {
+            out.add("(" + messageCount + " lines in all)");
+        }
+        return out;
     }
 
     private static synchronized AsyncProfiler load() {
@@ -190,7 +249,7 @@ public final class AsyncProfilerSampler implements StackSampler {
 
     private void begin(long now) {
         try {
-            profiler.execute(startCommand);
+            execute(startCommand);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("async-profiler did not start (" + e.getMessage() + ")");
         }
@@ -230,12 +289,12 @@ public final class AsyncProfilerSampler implements StackSampler {
         // own CPU clock; itimer is one timer for the process, whose signal lands on whichever thread runs.
         StackSamples out = new StackSamples(periodNanos, !event.equals("itimer"));
         try {
-            diff.collect(profiler.execute(DUMP), out);
+            diff.collect(execute(DUMP), out);
             if (diff.size() > maxStacks || nowNanos - startedAt > ROTATE_NANOS) {
                 // Restart: the profiler's table and ours are emptied; what was sampled since the read above
                 // is read once more after the stop, so nothing is lost in between.
-                profiler.execute("stop");
-                diff.collect(profiler.execute(DUMP), out);
+                execute("stop");
+                diff.collect(execute(DUMP), out);
                 rotations++;
                 running = false;
                 diff.forgetStacks();
@@ -292,7 +351,8 @@ public final class AsyncProfilerSampler implements StackSampler {
         }
         running = false;
         try {
-            profiler.execute("stop");
+            execute("stop");
+            readLog();
         } catch (Throwable ignored) {
             // Stopping is best effort: the process goes on either way.
         }

@@ -35,6 +35,14 @@ public interface StackSampler {
     default void drain() {
     }
 
+    /**
+     * What the engine said about itself (its own log, kept off the application's stdout), for the debug log: the
+     * first distinct lines, then how many there were.
+     */
+    default java.util.List<String> messages() {
+        return java.util.List.of();
+    }
+
     /** Stops sampling and frees what can be freed. Never throws. */
     void stop();
 }

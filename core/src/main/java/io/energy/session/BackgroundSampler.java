@@ -238,6 +238,12 @@ final class BackgroundSampler implements StackSampler {
     }
 
     @Override
+    public java.util.List<String> messages() {
+        StackSampler d = delegate;
+        return d == null ? java.util.List.of() : d.messages();
+    }
+
+    @Override
     public long harvestCpuNanos() {
         StackSampler d = delegate;
         return d == null ? 0 : d.harvestCpuNanos();

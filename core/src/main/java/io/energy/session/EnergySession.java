@@ -463,6 +463,9 @@ public final class EnergySession {
         }
         if (stacks != null) {
             stacks.stop();
+            for (String m : stacks.messages()) {
+                AgentLog.debug(stacks.name() + " said: " + m);
+            }
         }
         if (windows != null) {
             windows.uninstall();
