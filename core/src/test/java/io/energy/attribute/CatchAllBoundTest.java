@@ -236,6 +236,39 @@ class CatchAllBoundTest {
         check(trials, 0.93, 4.0);
     }
 
+    /** A shared machine, the path sampler: power alternating 10 W / 40 W, read from a source of the given grain. */
+    private static EnergyLedger alternatingPower(long grainNanos) {
+        EnergyLedger l = new EnergyLedger(List.of(new Domain(Domain.PACKAGE, 0, false, grainNanos, "test")),
+                new EnergyLedger.Options(false, false, new double[]{Double.NaN}, 1000, id -> true, false, 2));
+        LedgerNode method = l.child(l.root(), METHOD);
+        for (int i = 0; i < INTERVALS; i++) {
+            long energy = (i % 2 == 0 ? 1 : 4) * 100_000_000L; // 10 W or 40 W over 100 ms
+            // The process: 60 ms of the machine's 120 ms; of it the thread 30 ms (all in the method), the agent 10.
+            IntervalInput.ThreadSlice t = new IntervalInput.ThreadSlice(30 * MS, 0, 0, new LedgerNode[]{method},
+                    new int[]{3}, new int[]{3}, 1);
+            l.apply(new IntervalInput(i * INTERVAL_MS * MS, (i + 1) * INTERVAL_MS * MS, new long[]{energy}, 60 * MS,
+                    120 * MS, 10 * MS, new double[]{Double.NaN}, 10 * MS, List.of(t)));
+        }
+        return l;
+    }
+
+    @Test
+    void theCatchAllBucketsTakeTheSourcesGrainForTheirPartAndTheirInclusiveBoundIsTheirOwn() {
+        EnergyLedger fine = alternatingPower(MS);
+        EnergyLedger coarse = alternatingPower(1000 * MS);
+        for (int bucket : new int[]{LedgerNode.OTHER_PROCESSES, LedgerNode.UNINSTRUMENTED, LedgerNode.AGENT}) {
+            LedgerNode f = fine.bucketNode(bucket);
+            LedgerNode c = coarse.bucketNode(bucket);
+            assertTrue(f.selfNanoJoules[0] > 0, "bucket " + bucket + " took energy");
+            assertEquals(f.selfNanoJoules[0], c.selfNanoJoules[0], "the grain moves the bound, not the joules");
+            // 30 W changes every interval: a 1 s grain misplaces up to 30 J in time, a 1 ms one 0.03 J.
+            assertTrue(c.selfVariance[0] > 100 * f.selfVariance[0], "bucket " + bucket + ": a 1 s grain gives "
+                    + c.selfVariance[0] + " nJ², a 1 ms grain " + f.selfVariance[0]);
+            assertEquals(c.selfVariance[0], c.inclusiveVariance[0], 1e-9 * c.selfVariance[0],
+                    "a bucket has no callees: its inclusive bound is its own");
+        }
+    }
+
     @Test
     void underSteadyPowerAndCpuTheProcessClocksErrorDoesNotGrowWithTheRun() {
         TickedClockError c = new TickedClockError(1, 10 * MS);
