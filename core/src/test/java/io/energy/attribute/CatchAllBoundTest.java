@@ -74,6 +74,11 @@ class CatchAllBoundTest {
      * part of the busy time, counted exactly.
      */
     private static Trial otherProcessesRun(long seed, int maxBurst) {
+        return otherProcessesRun(seed, maxBurst, 2);
+    }
+
+    /** @param knownCpus the machine's CPU count as the ledger is told it (0: unknown) */
+    private static Trial otherProcessesRun(long seed, int maxBurst, int knownCpus) {
         SplittableRandom r = new SplittableRandom(seed);
         int ms = INTERVALS * INTERVAL_MS;
         boolean[] mine = new boolean[ms];
@@ -87,7 +92,7 @@ class CatchAllBoundTest {
         long[] cpu0 = tickCounted(mine, r.nextInt(10));
         long[] cpu1 = tickCounted(theirs, r.nextInt(10));
         EnergyLedger l = new EnergyLedger(List.of(new Domain(Domain.PACKAGE, 0, false, MS, "test")),
-                new EnergyLedger.Options(false, false, new double[]{Double.NaN}, 1000, id -> true, false, 2));
+                new EnergyLedger.Options(false, false, new double[]{Double.NaN}, 1000, id -> true, false, knownCpus));
         int clockPhase = r.nextInt(10); // the process clock's last tick before the run began, ms
         long exact = clockPhase * MS;
         long lastRead = 0;
@@ -216,6 +221,23 @@ class CatchAllBoundTest {
             trials.add(otherProcessesRun(3000 + i, 20));
         }
         check(trials, 0.95, 8.0);
+    }
+
+    /**
+     * Without the machine's CPU count the machine term falls back to {@code tick × M} ({@code Σ b(1 − b) ≤ Σ b}):
+     * never narrower than with the count, and it still covers.
+     */
+    @Test
+    void withoutTheMachinesCpuCountOtherProcessesBoundIsWiderAndStillCovers() {
+        List<Trial> unknown = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            Trial known = otherProcessesRun(1000 + i, 1, 2);
+            Trial t = otherProcessesRun(1000 + i, 1, 0);
+            assertEquals(known.error(), t.error(), "the count changes the bound, not the joules");
+            assertTrue(t.bound() >= known.bound(), "run " + i + ": " + t.bound() + " < " + known.bound());
+            unknown.add(t);
+        }
+        check(unknown, 0.95, 6.0);
     }
 
     @Test
