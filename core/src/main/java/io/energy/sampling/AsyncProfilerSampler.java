@@ -82,6 +82,12 @@ public final class AsyncProfilerSampler implements StackSampler {
     private final String logArgument;
     private final java.util.List<String> messages = new java.util.ArrayList<>();
     private long messageCount;
+    /**
+     * The library's version, asked once through {@link #execute}: {@code getVersion()} is a command too, and one
+     * without {@code log=} puts the log back on stdout until the next harvest (found by review: {@link #describe},
+     * which attach's {@code status} calls mid-run, did that).
+     */
+    private String version;
 
     private AsyncProfilerSampler(AsyncProfiler profiler, StackClassifier classifier, long periodNanos, String event,
                                  int maxStacks, int maxDepth) {
@@ -118,10 +124,19 @@ public final class AsyncProfilerSampler implements StackSampler {
     private static Path privateLog() {
         try {
             Path f = io.energy.protocol.PrivateFiles.tempCopy(InputStream.nullInputStream(), "energy-asprof-", ".log");
-            return f.toString().contains(",") ? null : f;
+            if (f.toString().contains(",")) {
+                Files.deleteIfExists(f);
+                return null;
+            }
+            return f;
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The file async-profiler logs to, or null: for tests. */
+    Path logFile() {
+        return logFile;
     }
 
     /** Runs a profiler command with its log sent to {@link #logFile}, after reading what the last one left there. */
@@ -147,6 +162,17 @@ public final class AsyncProfilerSampler implements StackSampler {
         } catch (IOException | RuntimeException e) {
             // the log is for people; a read that fails loses a message, never a sample
         }
+    }
+
+    private synchronized String version() {
+        if (version == null) {
+            try {
+                version = execute("version").trim();
+            } catch (IOException | RuntimeException e) {
+                version = "(version unknown)";
+            }
+        }
+        return version;
     }
 
     @Override
@@ -269,7 +295,7 @@ public final class AsyncProfilerSampler implements StackSampler {
 
     @Override
     public String describe() {
-        return "async-profiler " + profiler.getVersion() + ", event " + event + ", one sample per "
+        return "async-profiler " + version() + ", event " + event + ", one sample per "
                 + periodNanos / 1_000_000.0 + " ms of CPU time per thread (real stacks: JIT, intrinsics, "
                 + "virtual threads; CPU time only)";
     }
@@ -353,6 +379,10 @@ public final class AsyncProfilerSampler implements StackSampler {
         try {
             execute("stop");
             readLog();
+            if (logFile != null) {
+                // Stopped, the profiler logs nothing more; the next session (attach) makes its own file.
+                Files.deleteIfExists(logFile);
+            }
         } catch (Throwable ignored) {
             // Stopping is best effort: the process goes on either way.
         }
