@@ -22,8 +22,9 @@ import java.util.function.IntPredicate;
  * exactly: {@link #conservationError(int)} is zero after every interval.
  */
 public final class EnergyLedger {
-    /** Options the ledger needs; the rest of the configuration stays out of the model. */
     /**
+     * Options the ledger needs; the rest of the configuration stays out of the model.
+     *
      * @param machineCpus the CPUs whose busy time the machine's clock adds up ({@code /proc/stat}), 0 if unknown:
      *                    the size of that clock's sampling error, which {@code (other processes)}' bound carries
      */
@@ -88,6 +89,8 @@ public final class EnergyLedger {
     private long pathsOverCap;
     /** Process CPU time the last intervals' readings put above the machine's busy time, not yet given a share. */
     private long shareCarryNanos;
+    /** What the process's CPU read below its followed threads' and the agent's (the path sampler), carried. */
+    private long restDeficitNanos;
     private long processCpuTotal;
     private long agentCpuTotal;
     private boolean machineCpuUnknown;
@@ -102,8 +105,10 @@ public final class EnergyLedger {
         this.domains = List.copyOf(domains);
         this.options = options;
         int n = domains.size();
-        othersClock = new TickedClockError(n, TickedClockError.PROCESS_CLOCK_TICK_NANOS);
-        uninstrumentedClock = new TickedClockError(n, TickedClockError.PROCESS_CLOCK_TICK_NANOS);
+        othersClock = new TickedClockError(n, TickedClockError.PROCESS_CLOCK_TICK_NANOS,
+                TickedClockError.PROCESS_CLOCK_TRUNCATIONS);
+        uninstrumentedClock = new TickedClockError(n, TickedClockError.PROCESS_CLOCK_TICK_NANOS,
+                TickedClockError.PROCESS_CLOCK_TRUNCATIONS);
         root = new LedgerNode(LedgerNode.ROOT, null, n);
         otherPaths = bucket(LedgerNode.OTHER_PATHS);
         uninstrumented = bucket(LedgerNode.UNINSTRUMENTED);
@@ -185,6 +190,7 @@ public final class EnergyLedger {
         intervalTopNanoJoules = 0;
         long[] processPart = new long[nd];
         double machineShare = machineShare(in);
+        long pathRest = options.stacks() ? 0 : untrackedCpu(in);
         for (int d = 0; d < nd; d++) {
             long energy = Math.max(0, in.nanoJoules()[d]);
             measured[d] += energy;
@@ -198,6 +204,7 @@ public final class EnergyLedger {
             double share = processShare(domain, d, in, machineShare);
             long proc = Math.min(dynamic, Math.round(dynamic * share));
             long others = dynamic - proc;
+            long splitByShare = dynamic + (options.staticToProcess() && !options.dedicated() ? stat : 0);
             if (options.staticToProcess()) {
                 // The machine's idle energy is charged to the processes that use it, by the same share as the
                 // dynamic part (Kepler's split): this process only takes all of it on a dedicated machine.
@@ -217,18 +224,19 @@ public final class EnergyLedger {
             // exactly; the bound must not grow with the power level or the run's length for that.
             double grainJoules = Math.abs(powerW - (Double.isNaN(lastPowerW[d]) ? 0 : lastPowerW[d])) * grainS;
             lastPowerW[d] = powerW;
-            if (!domain.isGpu() && !options.dedicated() && sharedByMachineClock(in, d)) {
-                double v = othersVariance(d, dynamic, in) + bucketGrainVariance(grainJoules, others, energy);
-                otherProcesses.selfVariance[d] += v;
-                otherProcesses.inclusiveVariance[d] += v;
-            }
+            boolean byClocks = !domain.isGpu() && !options.dedicated() && sharedByMachineClock(in, d);
+            // An interval not split by the process clock takes no part of its reading errors: k = 0 there.
+            double v = othersVariance(d, byClocks ? splitByShare : 0, in) + bucketGrainVariance(grainJoules, others,
+                    energy);
+            otherProcesses.selfVariance[d] += v;
+            otherProcesses.inclusiveVariance[d] += v;
             if (domain.isGpu()) {
                 attributeGpu(d, proc, in, grainJoules);
             } else if (options.stacks()) {
                 pending[d] += proc;
                 pendingGrainJoules[d] = Math.max(pendingGrainJoules[d], grainJoules);
             } else {
-                attributeCpu(d, proc, in, grainJoules);
+                attributeCpu(d, proc, in, grainJoules, pathRest, byClocks && share < 1 ? splitByShare : -1);
             }
         }
         if (options.stacks()) {
@@ -286,10 +294,11 @@ public final class EnergyLedger {
 
     /**
      * Variance of {@code (other processes)}' energy in one interval from the two clocks its share is read from:
-     * {@code others = dynamic × (1 − P/M)}.
+     * {@code others = E × (1 − P/M)}, where {@code E} is the energy split by the share ({@code splitByShare}: the
+     * dynamic part, and the idle part too with {@code static=process}; 0 where the share is not the clocks').
      * <ul>
-     *   <li>The process's CPU time P moves in 10 ms ticks of a precise count ({@link TickedClockError}: the error
-     *   telescopes over the run).</li>
+     *   <li>The process's CPU time P is a precise count read in 10 ms ticks, user and system time cut apart
+     *   ({@link TickedClockError}: the error telescopes over the run).</li>
      *   <li>The machine's busy time M ({@code /proc/stat}) is counted by the scheduler's tick: each CPU adds a whole
      *   tick to "busy" when it is busy at the tick, so M is a count of Bernoulli draws, variance
      *   {@code tick² × Σ b(1 − b)} over the interval's ticks of every CPU, each independent of the next
@@ -297,21 +306,58 @@ public final class EnergyLedger {
      *   CPUs busier or idler than the mean have less); without it, {@code Σ b(1 − b) ≤ Σ b = M / tick}.</li>
      * </ul>
      */
-    private double othersVariance(int d, long dynamic, IntervalInput in) {
+    private double othersVariance(int d, long splitByShare, IntervalInput in) {
+        if (splitByShare <= 0) {
+            return othersClock.next(d, 0);
+        }
         double m = in.machineBusyNanos();
-        double k = dynamic / m; // nJ per ns of either clock
+        double k = splitByShare / m; // nJ per ns of either clock
         double s = Math.min(1.0, Math.max(0, in.processCpuNanos()) / m);
+        return othersClock.next(d, k) + k * s * k * s * machineBusyVariance(in);
+    }
+
+    /**
+     * Variance of the machine's busy time in one interval, ns², from the scheduler tick's sampling (see
+     * {@link #othersVariance}). The tick taken is 10 ms, the unit {@code /proc/stat} counts in (USER_HZ); the kernel
+     * accounts at its own tick (CONFIG_HZ, often 4 or 1 ms), for which this over-states the sampling term and
+     * covers the truncation to 10 ms units. Load locked to the tick's phase (a timer that wakes just before
+     * every tick) is not covered: its error is a bias, not chance.
+     */
+    private double machineBusyVariance(IntervalInput in) {
+        double m = Math.max(0, in.machineBusyNanos());
         double tick = TickedClockError.PROCESS_CLOCK_TICK_NANOS;
-        double machineVariance;
         long length = Math.max(0, in.endNanos() - in.startNanos());
         if (options.machineCpus() > 0 && length > 0) {
             double ticks = options.machineCpus() * (length / tick);
             double b = Math.min(1.0, m / (options.machineCpus() * (double) length));
-            machineVariance = tick * tick * ticks * b * (1 - b);
-        } else {
-            machineVariance = tick * m;
+            return tick * tick * ticks * b * (1 - b);
         }
-        return othersClock.next(d, k) + k * s * k * s * machineVariance;
+        return tick * m;
+    }
+
+    /**
+     * The path sampler's rest of the process's CPU in an interval: the process's CPU minus the followed threads'
+     * and the agent's. Their clocks are exact and the process's moves in 10 ms steps, so the difference reads
+     * below zero in one interval and above in the next; what read below is carried into the next interval
+     * (at most {@link #MAX_SHARE_CARRY_NANOS}) instead of being clamped away, which made the rest grow with the
+     * run (found by review: a process whose every thread is followed got 3.9 J of 120 J as (uninstrumented)).
+     */
+    private long untrackedCpu(IntervalInput in) {
+        long p = in.processCpuNanos();
+        if (p < 0) {
+            return 0;
+        }
+        long known = Math.max(0, in.agentCpuNanos());
+        for (IntervalInput.ThreadSlice t : in.threads()) {
+            known += Math.max(0, t.cpuNanos());
+        }
+        long rest = p - known - restDeficitNanos;
+        if (rest < 0) {
+            restDeficitNanos = Math.min(MAX_SHARE_CARRY_NANOS, -rest);
+            return 0;
+        }
+        restDeficitNanos = 0;
+        return rest;
     }
 
     /**
@@ -331,7 +377,13 @@ public final class EnergyLedger {
         return v < 0 ? 0 : Math.min(1, v);
     }
 
-    private void attributeCpu(int d, long energy, IntervalInput in, double grainJoules) {
+    /**
+     * @param rest         the rest of the process's CPU ({@link #untrackedCpu}), the weight of (uninstrumented)
+     * @param splitByShare where {@code energy} is this process's share of a domain by the CPU clocks (a share
+     *                     below 1), the energy that share split; else -1
+     */
+    private void attributeCpu(int d, long energy, IntervalInput in, double grainJoules, long rest,
+                              long splitByShare) {
         List<IntervalInput.ThreadSlice> threads = in.threads();
         int n = threads.size();
         long[] weights = new long[n + 2];
@@ -343,21 +395,35 @@ public final class EnergyLedger {
         long agentCpu = Math.max(0, in.agentCpuNanos());
         weights[n] = agentCpu;
         long processCpu = in.processCpuNanos();
-        weights[n + 1] = processCpu < 0 ? 0 : Math.max(0, processCpu - threadCpu - agentCpu);
+        weights[n + 1] = rest;
         long[] parts = Split.proportional(energy, weights);
         if (parts == null) {
             uninstrumented.selfNanoJoules[d] += energy;
+            uninstrumentedClock.next(d, 0);
             return;
         }
         agent.selfNanoJoules[d] += parts[n];
         uninstrumented.selfNanoJoules[d] += parts[n + 1];
-        // The rest of the process's CPU (P − threads − agent) takes the error of P's 10 ms ticks: each ns that P
-        // reads off moves energy × (threads + agent) / P² between the threads and (uninstrumented). The agent's
-        // and the threads' CPU clocks are exact to the nanosecond.
+        // The rest of the process's CPU (P − threads − agent) takes the error of P's 10 ms ticks; the agent's and
+        // the threads' CPU clocks are exact to the nanosecond. On a dedicated machine (or a share of 1) the
+        // process's energy E is fixed, (uninstrumented) is E × rest / P, and each ns that P reads off moves
+        // E × (threads + agent) / P². Where the energy is the process's share D × P / M of a shared machine,
+        // (uninstrumented) is D × rest / M: each ns of P moves D / M, and the machine's ticked busy time M moves
+        // D × rest / M² per ns.
         long known = threadCpu + agentCpu;
-        long all = known + weights[n + 1];
-        double k = processCpu > 0 && all > 0 ? (double) energy * known / ((double) all * all) : 0;
-        double v = uninstrumentedClock.next(d, k) + bucketGrainVariance(grainJoules, parts[n + 1], energy);
+        long all = known + rest;
+        double k;
+        double machineTerm = 0;
+        if (splitByShare >= 0 && in.machineBusyNanos() > 0) {
+            double m = in.machineBusyNanos();
+            k = splitByShare / m;
+            double km = splitByShare * rest / (m * m);
+            machineTerm = km * km * machineBusyVariance(in);
+        } else {
+            k = processCpu > 0 && all > 0 ? (double) energy * known / ((double) all * all) : 0;
+        }
+        double v = uninstrumentedClock.next(d, k) + machineTerm
+                + bucketGrainVariance(grainJoules, parts[n + 1], energy);
         uninstrumented.selfVariance[d] += v;
         uninstrumented.inclusiveVariance[d] += v;
         double va = bucketGrainVariance(grainJoules, parts[n], energy);

@@ -3,8 +3,9 @@ package io.energy.attribute;
 /**
  * The error a cumulative clock read in whole ticks puts on energy that a split gives by it, per domain: the
  * process's CPU time ({@code getProcessCpuTime}) moves in 10 ms steps on Linux, while the energy of each interval
- * is split by the difference of two readings. The error of one reading is uniform over a tick (variance
- * tick²/12) and it enters two intervals with opposite signs, so over a run the errors telescope: what one interval
+ * is split by the difference of two readings. A reading is the sum of {@code truncations} counts each cut to whole
+ * ticks ({@code times()} cuts user and system time apart: two), each error uniform over a tick (variance tick²/12),
+ * and it enters two intervals with opposite signs, so over a run the errors telescope: what one interval
  * over-reads, the next under-reads. The energy it moves is {@code k} nJ per ns of reading error in each interval
  * (it depends on the interval's energy and CPU times), so the run's error is
  * {@code Σ ε_i (k_i − k_{i+1})} plus the two ends: under steady power and CPU it stays one reading's worth, however
@@ -21,8 +22,11 @@ final class TickedClockError {
     private final double[] lastK;
     private final double[] tail;
 
-    TickedClockError(int domains, long tickNanos) {
-        this.readingVariance = (double) tickNanos * tickNanos / 12;
+    /** Counts cut to whole ticks in one reading of the process's CPU clock: user and system time. */
+    static final int PROCESS_CLOCK_TRUNCATIONS = 2;
+
+    TickedClockError(int domains, long tickNanos, int truncations) {
+        this.readingVariance = truncations * (double) tickNanos * tickNanos / 12;
         this.lastK = new double[domains];
         this.tail = new double[domains];
     }

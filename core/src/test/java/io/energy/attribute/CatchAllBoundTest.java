@@ -46,8 +46,8 @@ class CatchAllBoundTest {
     }
 
     /** The scheduler tick's count of one CPU's busy time up to each interval's end, ns; ticks at {@code phase}. */
-    private static long[] tickCounted(boolean[] on, int phase) {
-        long[] out = new long[INTERVALS + 1];
+    private static long[] tickCounted(boolean[] on, int phase, int intervals) {
+        long[] out = new long[intervals + 1];
         long busy = 0;
         for (int ms = 0; ms < on.length; ms++) {
             if ((ms - phase) % 10 == 0 && ms >= phase && on[ms]) {
@@ -69,45 +69,101 @@ class CatchAllBoundTest {
     }
 
     /**
-     * A shared 2-CPU machine: this process on CPU 0, another on CPU 1, each busy in bursts at a level that changes
-     * every interval, at 10-40 W. True {@code (other processes)}: each interval's energy times the other process's
-     * part of the busy time, counted exactly.
+     * The process's CPU clock as {@code times()} gives it: user and system time counted exactly, each cut to whole
+     * 10 ms ticks on its own, the two added; the counts start at a random point between two ticks.
      */
-    private static Trial otherProcessesRun(long seed, int maxBurst) {
-        return otherProcessesRun(seed, maxBurst, 2);
+    private static final class ProcessClock {
+        private final long userStart;
+        private final long systemStart;
+        private long user;
+        private long system;
+
+        ProcessClock(SplittableRandom r) {
+            userStart = r.nextLong(10 * MS);
+            systemStart = r.nextLong(10 * MS);
+            user = userStart;
+            system = systemStart;
+        }
+
+        void add(long nanos, boolean inKernel) {
+            if (inKernel) {
+                system += nanos;
+            } else {
+                user += nanos;
+            }
+        }
+
+        long read() {
+            long tick = 10 * MS;
+            return user / tick * tick + system / tick * tick - (userStart / tick * tick + systemStart / tick * tick);
+        }
     }
 
-    /** @param knownCpus the machine's CPU count as the ledger is told it (0: unknown) */
-    private static Trial otherProcessesRun(long seed, int maxBurst, int knownCpus) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int ms = INTERVALS * INTERVAL_MS;
-        boolean[] mine = new boolean[ms];
-        boolean[] theirs = new boolean[ms];
-        for (int i = 0; i < INTERVALS; i++) {
-            boolean[] a = bursts(r, INTERVAL_MS, 0.1 + 0.8 * r.nextDouble(), maxBurst);
-            boolean[] b = bursts(r, INTERVAL_MS, 0.1 + 0.8 * r.nextDouble(), maxBurst);
-            System.arraycopy(a, 0, mine, i * INTERVAL_MS, INTERVAL_MS);
-            System.arraycopy(b, 0, theirs, i * INTERVAL_MS, INTERVAL_MS);
+    /** A shared 2-CPU machine: this process on CPU 0, another on CPU 1, each in bursts at a level that changes. */
+    private static final class SharedMachine {
+        final boolean[] mine;
+        final boolean[] theirs;
+        final long[] cpu0;
+        final long[] cpu1;
+
+        SharedMachine(SplittableRandom r, int intervals, int maxBurst) {
+            int ms = intervals * INTERVAL_MS;
+            mine = new boolean[ms];
+            theirs = new boolean[ms];
+            for (int i = 0; i < intervals; i++) {
+                boolean[] a = bursts(r, INTERVAL_MS, 0.1 + 0.8 * r.nextDouble(), maxBurst);
+                boolean[] b = bursts(r, INTERVAL_MS, 0.1 + 0.8 * r.nextDouble(), maxBurst);
+                System.arraycopy(a, 0, mine, i * INTERVAL_MS, INTERVAL_MS);
+                System.arraycopy(b, 0, theirs, i * INTERVAL_MS, INTERVAL_MS);
+            }
+            cpu0 = tickCounted(mine, r.nextInt(10), intervals);
+            cpu1 = tickCounted(theirs, r.nextInt(10), intervals);
         }
-        long[] cpu0 = tickCounted(mine, r.nextInt(10));
-        long[] cpu1 = tickCounted(theirs, r.nextInt(10));
-        EnergyLedger l = new EnergyLedger(List.of(new Domain(Domain.PACKAGE, 0, false, MS, "test")),
-                new EnergyLedger.Options(false, false, new double[]{Double.NaN}, 1000, id -> true, false, knownCpus));
-        int clockPhase = r.nextInt(10); // the process clock's last tick before the run began, ms
-        long exact = clockPhase * MS;
+
+        long machineRead(int i) {
+            return (cpu0[i + 1] - cpu0[i]) + (cpu1[i + 1] - cpu1[i]);
+        }
+    }
+
+    private static EnergyLedger ledger(boolean dedicated, boolean staticToProcess, double idleWatts, int knownCpus) {
+        return new EnergyLedger(List.of(new Domain(Domain.PACKAGE, 0, false, MS, "test")),
+                new EnergyLedger.Options(dedicated, staticToProcess, new double[]{idleWatts}, 1000, id -> true, false,
+                        knownCpus));
+    }
+
+    private static Trial otherProcessesRun(long seed, int maxBurst) {
+        return otherProcessesRun(seed, maxBurst, 2, false);
+    }
+
+    /**
+     * A shared 2-CPU machine (see {@link SharedMachine}) at 10-40 W an interval. True {@code (other processes)}:
+     * each interval's energy that the share splits times the other process's part of the busy time, counted
+     * exactly.
+     *
+     * @param knownCpus       the machine's CPU count as the ledger is told it (0: unknown)
+     * @param staticToProcess the idle part (10 W) is split by the same share ({@code static=process})
+     */
+    private static Trial otherProcessesRun(long seed, int maxBurst, int knownCpus, boolean staticToProcess) {
+        SplittableRandom r = new SplittableRandom(seed);
+        SharedMachine m = new SharedMachine(r, INTERVALS, maxBurst);
+        EnergyLedger l = ledger(false, staticToProcess, staticToProcess ? 10 : Double.NaN, knownCpus);
+        ProcessClock clock = new ProcessClock(r);
+        double kernelShare = 0.2 + 0.2 * r.nextDouble();
         long lastRead = 0;
         double truth = 0;
         for (int i = 0; i < INTERVALS; i++) {
-            long myMs = busyMs(mine, i);
-            long theirMs = busyMs(theirs, i);
-            exact += myMs * MS;
-            long read = exact / (10 * MS) * (10 * MS); // the clock started clockPhase ms past a tick
+            long myMs = busyMs(m.mine, i);
+            long theirMs = busyMs(m.theirs, i);
+            for (int k = 0; k < myMs; k++) {
+                clock.add(MS, r.nextDouble() < kernelShare);
+            }
+            long read = clock.read();
             long energy = Math.round((10 + 30 * r.nextDouble()) * 0.1 * 1e9);
-            // A machine that nobody used in an interval: its energy is nobody's here, so the other processes'.
+            // Without static=process the idle watts are unset here: all of the energy is split by the share. A
+            // machine that nobody used in an interval: its energy is nobody's here, so the other processes'.
             truth += myMs + theirMs > 0 ? (double) energy * theirMs / (myMs + theirMs) : energy;
-            long machine = (cpu0[i + 1] - cpu0[i]) + (cpu1[i + 1] - cpu1[i]);
             l.apply(new IntervalInput(i * INTERVAL_MS * MS, (i + 1) * INTERVAL_MS * MS, new long[]{energy},
-                    read - lastRead, machine, 0, new double[]{Double.NaN}, 10 * MS, List.of()));
+                    read - lastRead, m.machineRead(i), 0, new double[]{Double.NaN}, 10 * MS, List.of()));
             lastRead = read;
         }
         LedgerNode others = l.bucketNode(LedgerNode.OTHER_PROCESSES);
@@ -115,31 +171,50 @@ class CatchAllBoundTest {
     }
 
     /**
-     * A dedicated machine, the path sampler: one instrumented thread whose CPU clock is exact, and a thread the
-     * sampler does not follow (a JIT compiler, say) whose CPU is only in the process's clock, read in 10 ms steps.
-     * True {@code (uninstrumented)}: each interval's energy times the untracked thread's part of the process's CPU.
+     * The path sampler: one instrumented thread whose CPU clock is exact, and a thread the sampler does not follow
+     * (a JIT compiler, say) whose CPU is only in the process's clock ({@link ProcessClock}). On a dedicated machine
+     * each interval's energy is the process's; on a shared one (see {@link SharedMachine}) it is its share. True
+     * {@code (uninstrumented)}: each interval's energy times the untracked thread's part of the busy time.
+     *
+     * @param untracked the most of the process's busy milliseconds that are the untracked thread's (each
+     *                  interval draws its own part up to this)
      */
-    private static Trial uninstrumentedRun(long seed) {
+    private static Trial uninstrumentedRun(long seed, boolean dedicated, int intervals, double untracked) {
         SplittableRandom r = new SplittableRandom(seed);
-        EnergyLedger l = new EnergyLedger(List.of(new Domain(Domain.PACKAGE, 0, false, MS, "test")),
-                new EnergyLedger.Options(true, false, new double[]{Double.NaN}, 1000, id -> true, false, 2));
+        SharedMachine m = new SharedMachine(r, intervals, 20);
+        EnergyLedger l = ledger(dedicated, false, Double.NaN, 2);
         LedgerNode method = l.child(l.root(), METHOD);
-        int clockPhase = r.nextInt(10);
-        long exact = clockPhase * MS;
+        ProcessClock clock = new ProcessClock(r);
+        double kernelShare = 0.2 + 0.2 * r.nextDouble();
         long lastRead = 0;
         double truth = 0;
-        for (int i = 0; i < INTERVALS; i++) {
-            long tracked = Math.round((5 + 90 * r.nextDouble()) * MS);
-            long untracked = Math.round(30 * r.nextDouble() * r.nextDouble() * MS);
-            exact += tracked + untracked;
-            long read = exact / (10 * MS) * (10 * MS); // the clock started clockPhase ms past a tick
+        for (int i = 0; i < intervals; i++) {
+            double q = untracked * r.nextDouble();
+            long trackedMs = 0;
+            long untrackedMs = 0;
+            for (int ms = i * INTERVAL_MS; ms < (i + 1) * INTERVAL_MS; ms++) {
+                if (m.mine[ms]) {
+                    if (r.nextDouble() < q) {
+                        untrackedMs++;
+                    } else {
+                        trackedMs++;
+                    }
+                    clock.add(MS, r.nextDouble() < kernelShare);
+                }
+            }
+            long theirMs = dedicated ? 0 : busyMs(m.theirs, i);
+            long read = clock.read();
             long energy = Math.round((10 + 30 * r.nextDouble()) * 0.1 * 1e9);
-            truth += (double) energy * untracked / (tracked + untracked);
+            long mine = trackedMs + untrackedMs;
+            // An interval in which no CPU was busy: on a dedicated machine its energy is nobody's method's, so
+            // (uninstrumented)'s; on a shared one, the other processes'.
+            truth += mine + theirMs > 0 ? (double) energy * untrackedMs / (mine + theirMs) : dedicated ? energy : 0;
             // Every sample of the thread is in the method: the split inside the thread is not chance here.
-            IntervalInput.ThreadSlice t = new IntervalInput.ThreadSlice(tracked, 0, 0, new LedgerNode[]{method},
+            IntervalInput.ThreadSlice t = new IntervalInput.ThreadSlice(trackedMs * MS, 0, 0, new LedgerNode[]{method},
                     new int[]{10}, new int[]{10}, 1);
             l.apply(new IntervalInput(i * INTERVAL_MS * MS, (i + 1) * INTERVAL_MS * MS, new long[]{energy},
-                    read - lastRead, -1, 0, new double[]{Double.NaN}, 10 * MS, List.of(t)));
+                    read - lastRead, dedicated ? -1 : m.machineRead(i), 0, new double[]{Double.NaN}, 10 * MS,
+                    List.of(t)));
             lastRead = read;
         }
         LedgerNode u = l.bucketNode(LedgerNode.UNINSTRUMENTED);
@@ -231,8 +306,8 @@ class CatchAllBoundTest {
     void withoutTheMachinesCpuCountOtherProcessesBoundIsWiderAndStillCovers() {
         List<Trial> unknown = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            Trial known = otherProcessesRun(1000 + i, 1, 2);
-            Trial t = otherProcessesRun(1000 + i, 1, 0);
+            Trial known = otherProcessesRun(1000 + i, 1, 2, false);
+            Trial t = otherProcessesRun(1000 + i, 1, 0, false);
             assertEquals(known.error(), t.error(), "the count changes the bound, not the joules");
             assertTrue(t.bound() >= known.bound(), "run " + i + ": " + t.bound() + " < " + known.bound());
             unknown.add(t);
@@ -244,7 +319,54 @@ class CatchAllBoundTest {
     void uninstrumentedBoundOfThePathSamplerCoversTheErrorOfTheProcessClocksTicks() {
         List<Trial> trials = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            trials.add(uninstrumentedRun(5000 + i));
+            trials.add(uninstrumentedRun(5000 + i, true, INTERVALS, 0.3));
+        }
+        check(trials, 0.93, 6.0);
+    }
+
+    /**
+     * On a shared machine the path sampler's {@code (uninstrumented)} is the process's share of the energy times
+     * its rest of the CPU: both clocks' errors reach it (found by review: 2-109 of 200 runs inside when only the
+     * process clock's term, for a dedicated machine, was taken).
+     */
+    @Test
+    void uninstrumentedBoundOfThePathSamplerOnASharedMachineCoversBothClocks() {
+        for (double untracked : new double[]{0.05, 0.5}) {
+            List<Trial> trials = new ArrayList<>();
+            for (int i = 0; i < RUNS; i++) {
+                trials.add(uninstrumentedRun(9000 + i, false, INTERVALS, untracked));
+            }
+            check(trials, 0.93, 6.0);
+        }
+    }
+
+    /**
+     * Every thread followed: the process clock reads below the threads' in one interval and above in the next. What
+     * read below is carried, so (uninstrumented) stays within a tick or two of CPU over any run length (found by
+     * review: clamped at zero, it grew with the run, 3.9 J of 120 J after 60 intervals and 39 J after 600).
+     */
+    @Test
+    void aProcessWhoseEveryThreadIsFollowedLeavesNothingToUninstrumentedHoweverLongItRuns() {
+        for (int intervals : new int[]{60, 600}) {
+            List<Trial> trials = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                Trial t = uninstrumentedRun(12_000 + i, true, intervals, 0);
+                // Two ticks of CPU at the most power here (40 W over a 100 ms interval of ~50 ms of CPU): 3.2 J.
+                assertTrue(Math.abs(t.error()) < 3.2e9, intervals + " intervals: " + t.error() / 1e9 + " J");
+                trials.add(t);
+            }
+            Collections.sort(trials, java.util.Comparator.comparingDouble(t -> Math.abs(t.error())));
+            assertTrue(trials.stream().filter(t -> Math.abs(t.error()) <= t.bound()).count() >= 93,
+                    intervals + " intervals: the truth outside the bound in more than 7 of 100 runs");
+        }
+    }
+
+    /** With {@code static=process} the idle energy is split by the same share, and so are the clocks' errors. */
+    @Test
+    void otherProcessesBoundWithStaticToProcessCoversTheIdlePartToo() {
+        List<Trial> trials = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            trials.add(otherProcessesRun(15_000 + i, 1, 2, true));
         }
         check(trials, 0.93, 4.0);
     }
@@ -293,7 +415,7 @@ class CatchAllBoundTest {
 
     @Test
     void underSteadyPowerAndCpuTheProcessClocksErrorDoesNotGrowWithTheRun() {
-        TickedClockError c = new TickedClockError(1, 10 * MS);
+        TickedClockError c = new TickedClockError(1, 10 * MS, 1);
         double v = 0;
         for (int i = 0; i < 10; i++) {
             v += c.next(0, 3.0);
@@ -310,7 +432,7 @@ class CatchAllBoundTest {
 
     @Test
     void whereTheEnergyPerCpuSecondChangesEveryIntervalTheErrorGrowsWithTheRun() {
-        TickedClockError c = new TickedClockError(1, 10 * MS);
+        TickedClockError c = new TickedClockError(1, 10 * MS, 1);
         double v = 0;
         for (int i = 0; i < 100; i++) {
             v += c.next(0, i % 2 == 0 ? 1.0 : 3.0);
