@@ -224,10 +224,11 @@ public final class EnergyLedger {
             // exactly; the bound must not grow with the power level or the run's length for that.
             double grainJoules = Math.abs(powerW - (Double.isNaN(lastPowerW[d]) ? 0 : lastPowerW[d])) * grainS;
             lastPowerW[d] = powerW;
-            boolean byClocks = !domain.isGpu() && !options.dedicated() && sharedByMachineClock(in, d);
+            IntervalInput.ShareClock clock = domain.isGpu() || options.dedicated() ? null : shareClock(in, d);
+            boolean byClocks = clock != null;
             // An interval not split by the process clock takes no part of its reading errors: k = 0 there.
-            double v = othersVariance(d, byClocks ? splitByShare : 0, in) + bucketGrainVariance(grainJoules, others,
-                    energy);
+            double v = othersVariance(d, byClocks ? splitByShare : 0, in, clock) + bucketGrainVariance(grainJoules,
+                    others, energy);
             otherProcesses.selfVariance[d] += v;
             otherProcesses.inclusiveVariance[d] += v;
             if (domain.isGpu()) {
@@ -236,7 +237,7 @@ public final class EnergyLedger {
                 pending[d] += proc;
                 pendingGrainJoules[d] = Math.max(pendingGrainJoules[d], grainJoules);
             } else {
-                attributeCpu(d, proc, in, grainJoules, pathRest, byClocks && share < 1 ? splitByShare : -1);
+                attributeCpu(d, proc, in, grainJoules, pathRest, byClocks && share < 1 ? clock : null, splitByShare);
             }
         }
         if (options.stacks()) {
@@ -286,10 +287,22 @@ public final class EnergyLedger {
         return machine == 0 ? 0.0 : (double) p / machine;
     }
 
-    /** Whether domain {@code d}'s process share in this interval came from the two CPU clocks (not a socket's). */
-    private static boolean sharedByMachineClock(IntervalInput in, int d) {
+    /**
+     * The clocks domain {@code d}'s process share was read from in this interval: a socket's where the share is
+     * the socket's, else the machine's (its busy time, all of the process's CPU, its CPU count); null where the
+     * share is not from CPU clocks (unknown, or a GPU's).
+     */
+    private IntervalInput.ShareClock shareClock(IntervalInput in, int d) {
+        if (in.processCpuNanos() < 0) {
+            return null;
+        }
         boolean socket = in.processShare() != null && !Double.isNaN(in.processShare()[d]);
-        return !socket && in.processCpuNanos() >= 0 && in.machineBusyNanos() > 0;
+        if (socket) {
+            IntervalInput.ShareClock c = in.shareClocks() == null ? null : in.shareClocks()[d];
+            return c != null && c.busyNanos() > 0 ? c : null;
+        }
+        return in.machineBusyNanos() > 0
+                ? new IntervalInput.ShareClock(in.machineBusyNanos(), 1.0, options.machineCpus()) : null;
     }
 
     /**
@@ -306,30 +319,32 @@ public final class EnergyLedger {
      *   CPUs busier or idler than the mean have less); without it, {@code Σ b(1 − b) ≤ Σ b = M / tick}.</li>
      * </ul>
      */
-    private double othersVariance(int d, long splitByShare, IntervalInput in) {
-        if (splitByShare <= 0) {
+    private double othersVariance(int d, long splitByShare, IntervalInput in, IntervalInput.ShareClock clock) {
+        if (splitByShare <= 0 || clock == null) {
             return othersClock.next(d, 0);
         }
-        double m = in.machineBusyNanos();
-        double k = splitByShare / m; // nJ per ns of either clock
-        double s = Math.min(1.0, Math.max(0, in.processCpuNanos()) / m);
-        return othersClock.next(d, k) + k * s * k * s * machineBusyVariance(in);
+        double m = clock.busyNanos();
+        double k = splitByShare / m; // nJ per ns of the busy clock
+        double f = clock.processFraction(); // a socket's part of the process's CPU (1 for the machine)
+        double s = Math.min(1.0, Math.max(0, in.processCpuNanos()) * f / m);
+        return othersClock.next(d, k * f) + k * s * k * s * busyVariance(clock, in);
     }
 
     /**
-     * Variance of the machine's busy time in one interval, ns², from the scheduler tick's sampling (see
+     * Variance of the busy time of a share's CPUs (the machine's, or a socket's) in one interval, ns², from the
+     * scheduler tick's sampling (see
      * {@link #othersVariance}). The tick taken is 10 ms, the unit {@code /proc/stat} counts in (USER_HZ); the kernel
      * accounts at its own tick (CONFIG_HZ, often 4 or 1 ms), for which this over-states the sampling term and
      * covers the truncation to 10 ms units. Load locked to the tick's phase (a timer that wakes just before
      * every tick) is not covered: its error is a bias, not chance.
      */
-    private double machineBusyVariance(IntervalInput in) {
-        double m = Math.max(0, in.machineBusyNanos());
+    private static double busyVariance(IntervalInput.ShareClock clock, IntervalInput in) {
+        double m = Math.max(0, clock.busyNanos());
         double tick = TickedClockError.PROCESS_CLOCK_TICK_NANOS;
         long length = Math.max(0, in.endNanos() - in.startNanos());
-        if (options.machineCpus() > 0 && length > 0) {
-            double ticks = options.machineCpus() * (length / tick);
-            double b = Math.min(1.0, m / (options.machineCpus() * (double) length));
+        if (clock.cpus() > 0 && length > 0) {
+            double ticks = clock.cpus() * (length / tick);
+            double b = Math.min(1.0, m / (clock.cpus() * (double) length));
             return tick * tick * ticks * b * (1 - b);
         }
         return tick * m;
@@ -379,11 +394,12 @@ public final class EnergyLedger {
 
     /**
      * @param rest         the rest of the process's CPU ({@link #untrackedCpu}), the weight of (uninstrumented)
-     * @param splitByShare where {@code energy} is this process's share of a domain by the CPU clocks (a share
-     *                     below 1), the energy that share split; else -1
+     * @param clock        where {@code energy} is this process's share of a domain by CPU clocks (a share below
+     *                     1), those clocks; else null
+     * @param splitByShare the energy that share split
      */
     private void attributeCpu(int d, long energy, IntervalInput in, double grainJoules, long rest,
-                              long splitByShare) {
+                              IntervalInput.ShareClock clock, long splitByShare) {
         List<IntervalInput.ThreadSlice> threads = in.threads();
         int n = threads.size();
         long[] weights = new long[n + 2];
@@ -414,11 +430,13 @@ public final class EnergyLedger {
         long all = known + rest;
         double k;
         double machineTerm = 0;
-        if (splitByShare >= 0 && in.machineBusyNanos() > 0) {
-            double m = in.machineBusyNanos();
-            k = splitByShare / m;
-            double km = splitByShare * rest / (m * m);
-            machineTerm = km * km * machineBusyVariance(in);
+        if (clock != null) {
+            // A socket's share puts the part f of the process's CPU on the socket: D × f × rest / B.
+            double m = clock.busyNanos();
+            double f = clock.processFraction();
+            k = splitByShare * f / m;
+            double km = splitByShare * f * rest / (m * m);
+            machineTerm = km * km * busyVariance(clock, in);
         } else {
             k = processCpu > 0 && all > 0 ? (double) energy * known / ((double) all * all) : 0;
         }

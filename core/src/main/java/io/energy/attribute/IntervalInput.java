@@ -23,10 +23,30 @@ import java.util.List;
  * @param stacks           CPU-time samples of real stacks harvested at this interval's end, or {@code null}
  *                         when the stack sampler did not harvest this time (its samples come with a later
  *                         interval) or none runs
+ * @param shareClocks      per domain, the clocks its {@code processShare} was read from where that is not the
+ *                         machine's (a socket's), else null; the array null when no domain has one
  */
 public record IntervalInput(long startNanos, long endNanos, long[] nanoJoules, long processCpuNanos,
                             long machineBusyNanos, long agentCpuNanos, double[] processShare, long tickNanos,
-                            List<ThreadSlice> threads, io.energy.sampling.StackSamples stacks) {
+                            List<ThreadSlice> threads, io.energy.sampling.StackSamples stacks,
+                            ShareClock[] shareClocks) {
+
+    /**
+     * The clocks a domain's process share was read from, where they are not the machine's: the busy time of the
+     * domain's CPUs in the interval ({@code /proc/stat}, ticked), the part of the process's CPU time put on them,
+     * and how many CPUs they are. The share's errors, which {@code (other processes)}' bound carries, come from
+     * these.
+     */
+    public record ShareClock(long busyNanos, double processFraction, int cpus) {
+    }
+
+    /** An interval whose process shares are the machine's, or a GPU's (no socket shares). */
+    public IntervalInput(long startNanos, long endNanos, long[] nanoJoules, long processCpuNanos,
+                         long machineBusyNanos, long agentCpuNanos, double[] processShare, long tickNanos,
+                         List<ThreadSlice> threads, io.energy.sampling.StackSamples stacks) {
+        this(startNanos, endNanos, nanoJoules, processCpuNanos, machineBusyNanos, agentCpuNanos, processShare,
+                tickNanos, threads, stacks, null);
+    }
 
     /** An interval without stack samples (the instrumented-path sampler alone, or a test of it). */
     public IntervalInput(long startNanos, long endNanos, long[] nanoJoules, long processCpuNanos,

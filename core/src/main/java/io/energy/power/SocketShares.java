@@ -46,6 +46,8 @@ public final class SocketShares {
     private final long taskPeriodNanos;
     private final Map<Long, Long> taskCpuJiffies = new HashMap<>();
     private final long[] lastBusyJiffies;
+    /** Per socket, its busy time in the last {@link #fill}'s interval, ns, or -1 when it gave no share. */
+    private final long[] lastBusyNanos;
     private final double[] fraction;
     private boolean haveFraction;
     private boolean baselined;
@@ -86,6 +88,7 @@ public final class SocketShares {
         }
         sockets = found.stream().mapToInt(Integer::intValue).toArray();
         lastBusyJiffies = new long[sockets.length];
+        lastBusyNanos = new long[sockets.length];
         fraction = new double[sockets.length];
     }
 
@@ -136,10 +139,12 @@ public final class SocketShares {
         }
         double[] perSocket = new double[sockets.length];
         Arrays.fill(perSocket, Double.NaN);
+        Arrays.fill(lastBusyNanos, -1);
         // Without the process's CPU time the ledger has no share to refine: it gives the process the dynamic part.
         if (busy != null && baselined && haveFraction && processCpuNanos >= 0) {
             for (int i = 0; i < sockets.length; i++) {
                 long b = (busy[i] - lastBusyJiffies[i]) * NANOS_PER_JIFFY;
+                lastBusyNanos[i] = b;
                 double mine = processCpuNanos * fraction[i];
                 perSocket[i] = b > 0 ? Math.min(1, Math.max(0, mine / b)) : (mine > 0 ? 1 : 0);
             }
@@ -154,6 +159,25 @@ public final class SocketShares {
                 share[d] = perSocket[i];
             }
         }
+    }
+
+    /**
+     * The clocks of domain {@code d}'s share in the last {@link #fill}: its socket's busy time (ns), the part of the
+     * process's CPU put on the socket, and the socket's CPU count; null for a domain without a socket share then.
+     *
+     * @return {busyNanos, processFraction, cpus}
+     */
+    public double[] lastClocks(int d) {
+        int i = d < 0 || d >= domainSocket.length || domainSocket[d] < 0 ? -1
+                : Arrays.binarySearch(sockets, domainSocket[d]);
+        if (i < 0 || lastBusyNanos[i] < 0) {
+            return null;
+        }
+        int cpus = 0;
+        for (int s : cpuSocket) {
+            cpus += s == sockets[i] ? 1 : 0;
+        }
+        return new double[]{lastBusyNanos[i], fraction[i], cpus};
     }
 
     /** Reads that failed (the stat file or the threads' files), for health. */

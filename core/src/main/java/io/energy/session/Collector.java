@@ -208,8 +208,14 @@ final class Collector implements Runnable {
             share[i] = source.processShare(i);
         }
         long procDelta = proc >= 0 && lastProcessCpu >= 0 ? Math.max(0, proc - lastProcessCpu) : -1;
+        IntervalInput.ShareClock[] shareClocks = null;
         if (sockets != null) {
             sockets.fill(now, procDelta, share);
+            shareClocks = new IntervalInput.ShareClock[share.length];
+            for (int i = 0; i < share.length; i++) {
+                double[] c = sockets.lastClocks(i);
+                shareClocks[i] = c == null ? null : new IntervalInput.ShareClock((long) c[0], c[1], (int) c[2]);
+            }
         }
         long tickNanos = intervalTicks > 0 ? (now - intervalStart) / intervalTicks : periodNanos;
         long sampledNanoJoules = sampledDomainsEnergy(delta);
@@ -222,7 +228,8 @@ final class Collector implements Runnable {
         }
         IntervalInput in = new IntervalInput(intervalStart, now, delta, procDelta,
                 machine >= 0 && lastMachineBusy >= 0 ? Math.max(0, machine - lastMachineBusy) : -1,
-                Math.max(0, agentCpu - lastAgentCpu), share, tickNanos, sampler.closeInterval(ledger, cpu), samples);
+                Math.max(0, agentCpu - lastAgentCpu), share, tickNanos, sampler.closeInterval(ledger, cpu), samples,
+                shareClocks);
         ledger.apply(in);
         lastProcessCpu = proc;
         lastMachineBusy = machine;

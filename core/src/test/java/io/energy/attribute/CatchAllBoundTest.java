@@ -171,6 +171,45 @@ class CatchAllBoundTest {
     }
 
     /**
+     * A machine of two sockets whose package energy is measured apart: this process and another share socket 0
+     * (one CPU each, see {@link SharedMachine}; socket 0 has two CPUs), socket 1 runs only others. Each socket's
+     * share is read as {@code SocketShares} reads it, from the socket's ticked busy time and the process's CPU
+     * clock; true {@code (other processes)} of socket 0 as in {@link #otherProcessesRun}.
+     */
+    private static Trial socketRun(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        SharedMachine m = new SharedMachine(r, INTERVALS, 1);
+        EnergyLedger l = new EnergyLedger(List.of(new Domain(Domain.PACKAGE, 0, false, MS, "test"),
+                new Domain(Domain.PACKAGE, 1, false, MS, "test")),
+                new EnergyLedger.Options(false, false, new double[]{Double.NaN, Double.NaN}, 1000, id -> true, false, 4));
+        ProcessClock clock = new ProcessClock(r);
+        double kernelShare = 0.2 + 0.2 * r.nextDouble();
+        long lastRead = 0;
+        double truth = 0;
+        for (int i = 0; i < INTERVALS; i++) {
+            long myMs = busyMs(m.mine, i);
+            long theirMs = busyMs(m.theirs, i);
+            for (int k = 0; k < myMs; k++) {
+                clock.add(MS, r.nextDouble() < kernelShare);
+            }
+            long read = clock.read();
+            long p = read - lastRead;
+            long energy = Math.round((10 + 30 * r.nextDouble()) * 0.1 * 1e9);
+            truth += myMs + theirMs > 0 ? (double) energy * theirMs / (myMs + theirMs) : energy;
+            long b0 = m.machineRead(i);
+            long b1 = 100 * MS; // socket 1: one of its CPUs kept busy by others
+            double share0 = b0 > 0 ? Math.min(1, (double) p / b0) : (p > 0 ? 1 : 0);
+            l.apply(new IntervalInput(i * INTERVAL_MS * MS, (i + 1) * INTERVAL_MS * MS, new long[]{energy, energy}, p,
+                    b0 + b1, 0, new double[]{share0, 0}, 10 * MS, List.of(), null,
+                    new IntervalInput.ShareClock[]{new IntervalInput.ShareClock(b0, 1.0, 2),
+                            new IntervalInput.ShareClock(b1, 0.0, 2)}));
+            lastRead = read;
+        }
+        LedgerNode others = l.bucketNode(LedgerNode.OTHER_PROCESSES);
+        return new Trial(others.selfNanoJoules[0] - truth, 2 * Math.sqrt(others.selfVariance[0]));
+    }
+
+    /**
      * The path sampler: one instrumented thread whose CPU clock is exact, and a thread the sampler does not follow
      * (a JIT compiler, say) whose CPU is only in the process's clock ({@link ProcessClock}). On a dedicated machine
      * each interval's energy is the process's; on a shared one (see {@link SharedMachine}) it is its share. True
@@ -359,6 +398,20 @@ class CatchAllBoundTest {
             assertTrue(trials.stream().filter(t -> Math.abs(t.error()) <= t.bound()).count() >= 93,
                     intervals + " intervals: the truth outside the bound in more than 7 of 100 runs");
         }
+    }
+
+    /**
+     * Where a socket's package energy is split by this process's share of that socket's busy time, the share comes
+     * from the socket's ticked clock and the process's: {@code (other processes)} carries their errors as for the
+     * machine's.
+     */
+    @Test
+    void otherProcessesBoundOfASocketsPackageCoversTheSocketsClocks() {
+        List<Trial> trials = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            trials.add(socketRun(18_000 + i));
+        }
+        check(trials, 0.93, 4.0);
     }
 
     /** With {@code static=process} the idle energy is split by the same share, and so are the clocks' errors. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -146,6 +147,11 @@ class SocketSharesTest {
         assertEquals(30 + 10, processJ(l, 0), 1e-6, "half of socket 0's 20 J");
         assertEquals(10 + 4, processJ(l, 1), 1e-6);
         assertEquals(12, processJ(l, 2), 1e-6, "all of socket 1's 12 J");
+        // The clocks behind those shares, for (other processes)' bound: each socket's busy time, the part of the
+        // process's CPU put on it, its CPU count; none for psys, whose share is the machine's.
+        assertArrayEquals(new double[]{1e9, 0.5, 2}, shares.lastClocks(0), 1e-9);
+        assertArrayEquals(new double[]{0.5e9, 0.5, 2}, shares.lastClocks(2), 1e-9);
+        assertNull(shares.lastClocks(3));
         for (int d = 0; d < 4; d++) {
             assertEquals(0, l.conservationError(d));
         }
