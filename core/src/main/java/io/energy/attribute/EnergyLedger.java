@@ -225,10 +225,8 @@ public final class EnergyLedger {
             double grainJoules = Math.abs(powerW - (Double.isNaN(lastPowerW[d]) ? 0 : lastPowerW[d])) * grainS;
             lastPowerW[d] = powerW;
             IntervalInput.ShareClock clock = domain.isGpu() || options.dedicated() ? null : shareClock(in, d);
-            boolean byClocks = clock != null;
-            // An interval not split by the process clock takes no part of its reading errors: k = 0 there.
-            double v = othersVariance(d, byClocks ? splitByShare : 0, in, clock) + bucketGrainVariance(grainJoules,
-                    others, energy);
+            // An interval not split by the process clock (no clock) takes no part of its reading errors: k = 0 there.
+            double v = othersVariance(d, splitByShare, in, clock) + bucketGrainVariance(grainJoules, others, energy);
             otherProcesses.selfVariance[d] += v;
             otherProcesses.inclusiveVariance[d] += v;
             if (domain.isGpu()) {
@@ -237,7 +235,7 @@ public final class EnergyLedger {
                 pending[d] += proc;
                 pendingGrainJoules[d] = Math.max(pendingGrainJoules[d], grainJoules);
             } else {
-                attributeCpu(d, proc, in, grainJoules, pathRest, byClocks && share < 1 ? clock : null, splitByShare);
+                attributeCpu(d, proc, in, grainJoules, pathRest, share < 1 ? clock : null, splitByShare);
             }
         }
         if (options.stacks()) {

@@ -16,7 +16,7 @@ package io.energy.attribute;
  */
 final class TickedClockError {
     /** The tick of the process's CPU clock on Linux ({@code times()}: USER_HZ, fixed at 100 by the kernel's ABI). */
-    static final long PROCESS_CLOCK_TICK_NANOS = 10_000_000L;
+    static final long PROCESS_CLOCK_TICK_NANOS = io.energy.power.ProcStat.NANOS_PER_TICK;
 
     private final double readingVariance;
     private final double[] lastK;

@@ -13,6 +13,11 @@ import java.nio.file.Path;
 public final class ProcStat {
     private static final Path STAT = Path.of("/proc/stat");
     private static final long USER_HZ = 100; // fixed at 100 by the kernel's ABI for /proc/stat
+    /**
+     * One clock tick (jiffy) as {@code /proc/stat}, {@code /proc/PID/stat} and {@code times()} count it, ns: the
+     * step in which the process's and the machine's CPU times move.
+     */
+    public static final long NANOS_PER_TICK = 1_000_000_000L / USER_HZ;
     /** After a failed read, the next attempt waits this long: a broken file is not re-read at every call. */
     static final long RETRY_NANOS = 1_000_000_000L;
     private final long retryNanos;
@@ -71,7 +76,7 @@ public final class ProcStat {
             if (busy >= 0) {
                 lastRead = now;
                 // Never backwards: a counter that a bad line made look smaller would give negative busy time.
-                lastBusy = Math.max(lastBusy, busy * (1_000_000_000L / USER_HZ));
+                lastBusy = Math.max(lastBusy, busy * NANOS_PER_TICK);
                 return lastBusy;
             }
             closeQuietly(); // reopened at the next attempt: the file may have been replaced

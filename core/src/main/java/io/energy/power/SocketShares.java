@@ -33,7 +33,7 @@ import java.util.Map;
 public final class SocketShares {
     /** How often the threads' CPU and processor are read. */
     public static final long TASK_PERIOD_NANOS = 1_000_000_000L;
-    private static final long NANOS_PER_JIFFY = 10_000_000L; // USER_HZ is 100 by the kernel's ABI
+    private static final long NANOS_PER_JIFFY = ProcStat.NANOS_PER_TICK;
 
     private final Path stat;
     private final Path tasks;
@@ -48,6 +48,8 @@ public final class SocketShares {
     private final long[] lastBusyJiffies;
     /** Per socket, its busy time in the last {@link #fill}'s interval, ns, or -1 when it gave no share. */
     private final long[] lastBusyNanos;
+    /** Per socket, how many CPUs are on it. */
+    private final int[] socketCpus;
     private final double[] fraction;
     private boolean haveFraction;
     private boolean baselined;
@@ -89,6 +91,12 @@ public final class SocketShares {
         sockets = found.stream().mapToInt(Integer::intValue).toArray();
         lastBusyJiffies = new long[sockets.length];
         lastBusyNanos = new long[sockets.length];
+        socketCpus = new int[sockets.length];
+        for (int s : cpuSocket) {
+            if (s >= 0) {
+                socketCpus[Arrays.binarySearch(sockets, s)]++;
+            }
+        }
         fraction = new double[sockets.length];
     }
 
@@ -173,11 +181,7 @@ public final class SocketShares {
         if (i < 0 || lastBusyNanos[i] < 0) {
             return null;
         }
-        int cpus = 0;
-        for (int s : cpuSocket) {
-            cpus += s == sockets[i] ? 1 : 0;
-        }
-        return new double[]{lastBusyNanos[i], fraction[i], cpus};
+        return new double[]{lastBusyNanos[i], fraction[i], socketCpus[i]};
     }
 
     /** Reads that failed (the stat file or the threads' files), for health. */
