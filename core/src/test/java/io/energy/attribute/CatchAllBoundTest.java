@@ -135,18 +135,17 @@ class CatchAllBoundTest {
         return otherProcessesRun(seed, maxBurst, 2, false);
     }
 
+    /** The ledger's input for interval {@code i}: the process clock's reading, the busy clock's, the energy. */
+    private interface IntervalMaker {
+        IntervalInput make(int i, long processCpu, long busy, long energy);
+    }
+
     /**
-     * A shared 2-CPU machine (see {@link SharedMachine}) at 10-40 W an interval. True {@code (other processes)}:
-     * each interval's energy that the share splits times the other process's part of the busy time, counted
-     * exactly.
-     *
-     * @param knownCpus       the machine's CPU count as the ledger is told it (0: unknown)
-     * @param staticToProcess the idle part (10 W) is split by the same share ({@code static=process})
+     * A shared machine (see {@link SharedMachine}) at 10-40 W an interval, this process's CPU read as
+     * {@link ProcessClock}. True {@code (other processes)} of domain 0: each interval's energy that the share
+     * splits times the other process's part of the busy time, counted exactly.
      */
-    private static Trial otherProcessesRun(long seed, int maxBurst, int knownCpus, boolean staticToProcess) {
-        SplittableRandom r = new SplittableRandom(seed);
-        SharedMachine m = new SharedMachine(r, INTERVALS, maxBurst);
-        EnergyLedger l = ledger(false, staticToProcess, staticToProcess ? 10 : Double.NaN, knownCpus);
+    private static Trial othersRun(SplittableRandom r, SharedMachine m, EnergyLedger l, IntervalMaker make) {
         ProcessClock clock = new ProcessClock(r);
         double kernelShare = 0.2 + 0.2 * r.nextDouble();
         long lastRead = 0;
@@ -162,8 +161,7 @@ class CatchAllBoundTest {
             // Without static=process the idle watts are unset here: all of the energy is split by the share. A
             // machine that nobody used in an interval: its energy is nobody's here, so the other processes'.
             truth += myMs + theirMs > 0 ? (double) energy * theirMs / (myMs + theirMs) : energy;
-            l.apply(new IntervalInput(i * INTERVAL_MS * MS, (i + 1) * INTERVAL_MS * MS, new long[]{energy},
-                    read - lastRead, m.machineRead(i), 0, new double[]{Double.NaN}, 10 * MS, List.of()));
+            l.apply(make.make(i, read - lastRead, m.machineRead(i), energy));
             lastRead = read;
         }
         LedgerNode others = l.bucketNode(LedgerNode.OTHER_PROCESSES);
@@ -171,10 +169,25 @@ class CatchAllBoundTest {
     }
 
     /**
+     * A shared 2-CPU machine, the share read from the machine's busy time ({@link #othersRun}).
+     *
+     * @param knownCpus       the machine's CPU count as the ledger is told it (0: unknown)
+     * @param staticToProcess the idle part (10 W) is split by the same share ({@code static=process})
+     */
+    private static Trial otherProcessesRun(long seed, int maxBurst, int knownCpus, boolean staticToProcess) {
+        SplittableRandom r = new SplittableRandom(seed);
+        SharedMachine m = new SharedMachine(r, INTERVALS, maxBurst);
+        EnergyLedger l = ledger(false, staticToProcess, staticToProcess ? 10 : Double.NaN, knownCpus);
+        return othersRun(r, m, l, (i, p, busy, energy) -> new IntervalInput(i * INTERVAL_MS * MS,
+                (i + 1) * INTERVAL_MS * MS, new long[]{energy}, p, busy, 0, new double[]{Double.NaN}, 10 * MS,
+                List.of()));
+    }
+
+    /**
      * A machine of two sockets whose package energy is measured apart: this process and another share socket 0
      * (one CPU each, see {@link SharedMachine}; socket 0 has two CPUs), socket 1 runs only others. Each socket's
      * share is read as {@code SocketShares} reads it, from the socket's ticked busy time and the process's CPU
-     * clock; true {@code (other processes)} of socket 0 as in {@link #otherProcessesRun}.
+     * clock ({@link #othersRun}: the truth of socket 0).
      */
     private static Trial socketRun(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -182,31 +195,12 @@ class CatchAllBoundTest {
         EnergyLedger l = new EnergyLedger(List.of(new Domain(Domain.PACKAGE, 0, false, MS, "test"),
                 new Domain(Domain.PACKAGE, 1, false, MS, "test")),
                 new EnergyLedger.Options(false, false, new double[]{Double.NaN, Double.NaN}, 1000, id -> true, false, 4));
-        ProcessClock clock = new ProcessClock(r);
-        double kernelShare = 0.2 + 0.2 * r.nextDouble();
-        long lastRead = 0;
-        double truth = 0;
-        for (int i = 0; i < INTERVALS; i++) {
-            long myMs = busyMs(m.mine, i);
-            long theirMs = busyMs(m.theirs, i);
-            for (int k = 0; k < myMs; k++) {
-                clock.add(MS, r.nextDouble() < kernelShare);
-            }
-            long read = clock.read();
-            long p = read - lastRead;
-            long energy = Math.round((10 + 30 * r.nextDouble()) * 0.1 * 1e9);
-            truth += myMs + theirMs > 0 ? (double) energy * theirMs / (myMs + theirMs) : energy;
-            long b0 = m.machineRead(i);
-            long b1 = 100 * MS; // socket 1: one of its CPUs kept busy by others
-            double share0 = b0 > 0 ? Math.min(1, (double) p / b0) : (p > 0 ? 1 : 0);
-            l.apply(new IntervalInput(i * INTERVAL_MS * MS, (i + 1) * INTERVAL_MS * MS, new long[]{energy, energy}, p,
-                    b0 + b1, 0, new double[]{share0, 0}, 10 * MS, List.of(), null,
-                    new IntervalInput.ShareClock[]{new IntervalInput.ShareClock(b0, 1.0, 2),
-                            new IntervalInput.ShareClock(b1, 0.0, 2)}));
-            lastRead = read;
-        }
-        LedgerNode others = l.bucketNode(LedgerNode.OTHER_PROCESSES);
-        return new Trial(others.selfNanoJoules[0] - truth, 2 * Math.sqrt(others.selfVariance[0]));
+        long b1 = 100 * MS; // socket 1: one of its CPUs kept busy by others
+        return othersRun(r, m, l, (i, p, b0, energy) -> new IntervalInput(i * INTERVAL_MS * MS,
+                (i + 1) * INTERVAL_MS * MS, new long[]{energy, energy}, p, b0 + b1, 0,
+                new double[]{b0 > 0 ? Math.min(1, (double) p / b0) : (p > 0 ? 1 : 0), 0}, 10 * MS, List.of(), null,
+                new IntervalInput.ShareClock[]{new IntervalInput.ShareClock(b0, 1.0, 2),
+                        new IntervalInput.ShareClock(b1, 0.0, 2)}));
     }
 
     /**
