@@ -7,6 +7,7 @@ import io.energy.bridge.EnergyBridge;
 import io.energy.config.Config;
 import io.energy.instrument.Instrumenter;
 import io.energy.instrument.MethodRegistry;
+import io.energy.instrument.WeaverJitDirective;
 import io.energy.power.Domain;
 import io.energy.power.PowerSource;
 import io.energy.power.ProcStat;
@@ -165,6 +166,9 @@ public final class EnergySession {
                     + "with include=com.acme.**");
         } else {
             instrumenter = new Instrumenter(config, registry, AgentLog::debug);
+            // Before the transformer: its name filter runs at every class load from here on and gets hot at once.
+            AgentLog.debug("weaving code kept out of C2: " + WeaverJitDirective.add(inst));
+            clock.mark("jit directive");
             instrumenter.install(inst);
             startBudget();
             clock.mark("instrumenter");
