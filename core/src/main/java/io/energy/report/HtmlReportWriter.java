@@ -26,8 +26,10 @@ public final class HtmlReportWriter implements ProfileWriter {
     public void write(EnergyProfile p, OutputStream out) throws IOException {
         String template = template();
         int at = template.indexOf(PLACEHOLDER);
-        String page = template.substring(0, at) + embeddable(json(p)) + template.substring(at + PLACEHOLDER.length());
-        out.write(page.getBytes(StandardCharsets.UTF_8));
+        // Streamed, not built as one string: the data of a large profile is megabytes, copied four times before.
+        out.write(template.substring(0, at).getBytes(StandardCharsets.UTF_8));
+        writeEmbeddable(json(p), out);
+        out.write(template.substring(at + PLACEHOLDER.length()).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String template() throws IOException {
@@ -40,26 +42,26 @@ public final class HtmlReportWriter implements ProfileWriter {
     }
 
     /**
-     * Makes JSON safe inside a script element: a method name may contain {@code </script>} or {@code <!--}.
-     * In JSON, {@code <}, {@code >} and {@code &} can only occur inside strings, where their
-     * {@code \u003c}-style escapes mean the same, so the data is unchanged and the HTML parser never
-     * sees markup.
+     * Writes JSON (UTF-8) safe inside a script element: a method name may contain {@code </script>} or
+     * {@code <!--}. In JSON, {@code <}, {@code >} and {@code &} can only occur inside strings, where their
+     * {@code \u003c}-style escapes mean the same, so the data is unchanged and the HTML parser never sees markup.
+     * In UTF-8 the three are single bytes that never occur inside another character's bytes.
      */
-    static String embeddable(String json) {
-        StringBuilder b = new StringBuilder(json.length() + 16);
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            switch (c) {
-                case '<' -> b.append("\\u003c");
-                case '>' -> b.append("\\u003e");
-                case '&' -> b.append("\\u0026");
-                default -> b.append(c);
+    static void writeEmbeddable(byte[] json, OutputStream out) throws IOException {
+        int from = 0;
+        for (int i = 0; i < json.length; i++) {
+            byte c = json[i];
+            String escape = c == '<' ? "\\u003c" : c == '>' ? "\\u003e" : c == '&' ? "\\u0026" : null;
+            if (escape != null) {
+                out.write(json, from, i - from);
+                out.write(escape.getBytes(StandardCharsets.US_ASCII));
+                from = i + 1;
             }
         }
-        return b.toString();
+        out.write(json, from, json.length - from);
     }
 
-    static String json(EnergyProfile p) throws IOException {
+    static byte[] json(EnergyProfile p) throws IOException {
         java.io.ByteArrayOutputStream s = new java.io.ByteArrayOutputStream(1 << 16);
         try (JsonOut g = new JsonOut(s)) {
             g.writeStartObject();
@@ -105,7 +107,7 @@ public final class HtmlReportWriter implements ProfileWriter {
             ProfileJson.writeHealth(g, p.health());
             g.writeEndObject();
         }
-        return s.toString(StandardCharsets.UTF_8);
+        return s.toByteArray();
     }
 
     private static void writeNode(JsonOut g, EnergyProfile.Node n) throws IOException {

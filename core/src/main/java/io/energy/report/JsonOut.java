@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
  * The method names follow Jackson's generator so a writer can move between the two without rewording.
  */
 public final class JsonOut implements Closeable {
+    private static final char[] SPACES = " ".repeat(256).toCharArray();
     private final Writer w;
     // One entry per open object or array: true for an object. Counts are the entries written so far.
     private boolean[] isObject = new boolean[16];
@@ -235,9 +236,13 @@ public final class JsonOut implements Closeable {
         return count[depth];
     }
 
+    /** Two spaces per open object, written as one slice: a deep call tree's lines are mostly indentation. */
     private void indent() throws IOException {
-        for (int i = 0; i < objects; i++) {
-            w.write("  ");
+        int n = 2 * objects;
+        while (n > 0) {
+            int k = Math.min(n, SPACES.length);
+            w.write(SPACES, 0, k);
+            n -= k;
         }
     }
 
