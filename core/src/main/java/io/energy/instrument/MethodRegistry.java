@@ -105,6 +105,17 @@ public final class MethodRegistry {
         return tooLarge.size();
     }
 
+    /**
+     * One past the highest id given so far, to instrumented methods and sampled frames alike: the size of an array
+     * indexed by id. Not {@link #size()}: once the stack sampler names frames, a class woven later gets ids far past
+     * the number of woven methods (issue 13: the budget's count was sized by {@code size()} and never saw them).
+     */
+    public int idLimit() {
+        synchronized (infos) {
+            return infos.size();
+        }
+    }
+
     /** Methods instrumented: those whose woven class the JVM was given (sampled frames not counted). */
     public int size() {
         return woven.size();

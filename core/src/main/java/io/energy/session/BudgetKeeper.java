@@ -84,7 +84,7 @@ final class BudgetKeeper {
 
     /** Calls per method id so far (index = id), ledger plus what the threads have not reported yet. */
     private long[] callsSoFar() {
-        long[] calls = new long[registry.size() + 1];
+        long[] calls = new long[registry.idLimit()];
         ArrayDeque<LedgerNode> todo = new ArrayDeque<>();
         todo.push(ledger.root());
         while (!todo.isEmpty()) {

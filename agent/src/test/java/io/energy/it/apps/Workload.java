@@ -106,6 +106,16 @@ public final class Workload {
                 }
                 System.out.println("budget " + n + " sum " + sum);
             }
+            case "budget-late" -> {
+                // First ~1.5 s of work the stack sampler sees (its frames take ids in the method registry), then a
+                // class loaded only now, whose hot method the budget must still see and stop (issue 13).
+                long end = System.nanoTime() + 1_500_000_000L;
+                long x = 0;
+                while (System.nanoTime() < end) {
+                    x += Long.toString(x, 7).hashCode() + java.util.Arrays.hashCode(new long[]{x, x >>> 3});
+                }
+                System.out.println("budget-late " + n + " sum " + Late.loop(n) + " warm " + (x == 42));
+            }
             case "hot-serve" -> {
                 // Runs until killed: the hot method as fast as a loop can, for an agent attached meanwhile.
                 System.out.println("ready");
@@ -184,6 +194,25 @@ public final class Workload {
     /** Not trivial (it makes a call), and called as fast as a loop can: its counting costs more than 1%. */
     static long hot(long i) {
         return Long.rotateLeft(i, 5) ^ i;
+    }
+
+    /** Loaded only when {@code budget-late} gets to it, after the stack sampler has named many frames. */
+    static final class Late {
+        private Late() {
+        }
+
+        static long loop(long n) {
+            long sum = 0;
+            for (long i = 0; i < n; i++) {
+                sum += hot(i);
+            }
+            return sum;
+        }
+
+        /** As {@link Workload#hot}: not trivial, and too hot for the budget. */
+        static long hot(long i) {
+            return Long.rotateLeft(i, 7) ^ i;
+        }
     }
 
     /** Called once per 100 000 hot calls: stays counted, every call. */
