@@ -9,7 +9,8 @@ import java.util.List;
  * methods must stop being counted so that counting costs at most a fraction of the process's CPU time.
  *
  * <p>Fed with cumulative counts (calls per method id, the process's CPU time) at any cadence; it looks at
- * the window since its last decision once that window is at least {@code minWindowNanos} long. In each
+ * the window since its last decision once that window is at least {@code minWindowNanos} long (a quarter of that
+ * where counting costs {@link #EARLY_FACTOR} times the budget or more). In each
  * window the estimated cost of counting is {@code Σ calls × callCostNanos}; when that exceeds
  * {@code fraction × process CPU}, the methods with the most calls in the window are stopped, hottest
  * first, until the rest costs at most {@link #REFILL_TO} of the budget. A stopped method is never
@@ -43,6 +44,13 @@ public final class OverheadBudget {
      * the next windows' fluctuations do not call for another retransformation.
      */
     public static final double REFILL_TO = 0.5;
+    /**
+     * A window of at least a quarter of the minimum decides early when counting costs at least this many times the
+     * budget: a phase of a program that runs for less than the minimum window (H2's group-by, 7.8 M calls of one
+     * method in its last second) was over before any decision could act on it, and cost 3.5% against a 1% budget
+     * (docs/performance.md). Far over budget, counting costs more than the retransformation it calls for.
+     */
+    public static final double EARLY_FACTOR = 4;
     /** A process is taken to use at least this share of one CPU when the budget is computed. */
     public static final double MIN_CPU_SHARE = 0.10;
 
@@ -88,7 +96,7 @@ public final class OverheadBudget {
             return List.of();
         }
         long dt = nowNanos - lastNanos;
-        if (dt < minWindowNanos) {
+        if (dt < earlyWindowNanos()) {
             return List.of();
         }
         long cpu = processCpuNanos >= 0 && lastCpu >= 0 ? processCpuNanos - lastCpu : dt;
@@ -104,6 +112,9 @@ public final class OverheadBudget {
             if (!stopped[id]) {
                 total += delta[id] * callCostNanos;
             }
+        }
+        if (dt < minWindowNanos && total < EARLY_FACTOR * allowed) {
+            return List.of(); // not far enough over to decide early: the window goes on from its start
         }
         List<Stop> out = new ArrayList<>();
         if (total > allowed) {
@@ -132,7 +143,12 @@ public final class OverheadBudget {
 
     /** Whether {@link #observe} would look at the window now: the caller can skip gathering the counts. */
     public boolean due(long nowNanos) {
-        return lastNanos == Long.MIN_VALUE || nowNanos - lastNanos >= minWindowNanos;
+        return lastNanos == Long.MIN_VALUE || nowNanos - lastNanos >= earlyWindowNanos();
+    }
+
+    /** The shortest window that can decide early (see {@link #EARLY_FACTOR}): a quarter of the minimum. */
+    private long earlyWindowNanos() {
+        return minWindowNanos / 4;
     }
 
     private void remember(long nowNanos, long processCpuNanos, long[] calls) {

@@ -60,12 +60,28 @@ class OverheadBudgetTest {
     }
 
     @Test
-    void aWindowShorterThanTheMinimumDecidesNothingAndKeepsItsStart() {
+    void aWindowShorterThanTheMinimumDecidesNothingAndKeepsItsStartUnlessFarOverBudget() {
         budget.observe(0, 0, new long[2]);
-        assertEquals(List.of(), budget.observe(S / 2, S / 2, new long[]{0, 5_000_000}), "500 ms: too short");
-        assertEquals(false, budget.due(S / 2));
-        // The window now runs from 0 to 1 s: 5 000 000 calls in it, 50 ms of 10 ms.
-        assertEquals(List.of(1), ids(budget.observe(S, S, new long[]{0, 5_000_000})));
+        assertEquals(false, budget.due(S / 5), "200 ms: not even early");
+        assertEquals(List.of(), budget.observe(S / 5, S / 5, new long[]{0, 1_500_000}), "200 ms: never, 7.5x or not");
+        assertEquals(true, budget.due(S / 2), "a quarter of the window may decide early");
+        // 500 ms: 5 ms allowed; 1 500 000 calls = 15 ms, 3 times the budget: not enough to decide early.
+        assertEquals(List.of(), budget.observe(S / 2, S / 2, new long[]{0, 1_500_000}), "500 ms, 3x: too short");
+        // The window still runs from 0: at 1 s, 1 500 000 calls are 15 ms of 10 ms.
+        assertEquals(List.of(1), ids(budget.observe(S, S, new long[]{0, 1_500_000})));
+    }
+
+    @Test
+    void aQuarterWindowFarOverBudgetDecidesAtOnce() {
+        budget.observe(0, 0, new long[3]);
+        // 250 ms: 2.5 ms allowed; 1 200 000 calls of method 2 = 12 ms, 4.8 times: decided now.
+        List<OverheadBudget.Stop> early = budget.observe(S / 4, S / 4, new long[]{0, 100, 1_200_000});
+        assertEquals(List.of(2), ids(early));
+        assertEquals(4_800_000, early.get(0).callsPerSecond(), 1e-6);
+        // The next window starts at 250 ms.
+        assertEquals(false, budget.due(S / 4 + S / 5));
+        assertEquals(List.of(), budget.observe(S / 2, S / 2, new long[]{0, 200, 9_000_000}),
+                "method 2 is no longer held against the budget");
     }
 
     @Test
