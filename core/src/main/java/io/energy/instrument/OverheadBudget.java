@@ -64,6 +64,8 @@ public final class OverheadBudget {
     private boolean[] stopped = new boolean[0];
     private final List<Stop> stops = new ArrayList<>();
     private long lastNanos = Long.MIN_VALUE;
+    /** When an early window last looked without deciding (see {@link #EARLY_FACTOR}). */
+    private long lastEarlyLook = Long.MIN_VALUE / 2;
     private long lastCpu;
     private long[] lastCalls = new long[0];
 
@@ -114,6 +116,7 @@ public final class OverheadBudget {
             }
         }
         if (dt < minWindowNanos && total < EARLY_FACTOR * allowed) {
+            lastEarlyLook = nowNanos; // the next early look a quarter window on: each look walks every call path
             return List.of(); // not far enough over to decide early: the window goes on from its start
         }
         List<Stop> out = new ArrayList<>();
@@ -143,7 +146,8 @@ public final class OverheadBudget {
 
     /** Whether {@link #observe} would look at the window now: the caller can skip gathering the counts. */
     public boolean due(long nowNanos) {
-        return lastNanos == Long.MIN_VALUE || nowNanos - lastNanos >= earlyWindowNanos();
+        return lastNanos == Long.MIN_VALUE || nowNanos - lastNanos >= minWindowNanos
+                || nowNanos - lastNanos >= earlyWindowNanos() && nowNanos - lastEarlyLook >= earlyWindowNanos();
     }
 
     /** The shortest window that can decide early (see {@link #EARLY_FACTOR}): a quarter of the minimum. */

@@ -67,6 +67,8 @@ class OverheadBudgetTest {
         assertEquals(true, budget.due(S / 2), "a quarter of the window may decide early");
         // 500 ms: 5 ms allowed; 1 500 000 calls = 15 ms, 3 times the budget: not enough to decide early.
         assertEquals(List.of(), budget.observe(S / 2, S / 2, new long[]{0, 1_500_000}), "500 ms, 3x: too short");
+        assertEquals(false, budget.due(S / 2 + S / 5), "the next early look waits a quarter window");
+        assertEquals(true, budget.due(3 * S / 4));
         // The window still runs from 0: at 1 s, 1 500 000 calls are 15 ms of 10 ms.
         assertEquals(List.of(1), ids(budget.observe(S, S, new long[]{0, 1_500_000})));
     }
