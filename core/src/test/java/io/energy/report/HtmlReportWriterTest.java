@@ -66,6 +66,52 @@ class HtmlReportWriterTest {
     }
 
     @Test
+    void theEmbeddedDataCarriesEveryFigureThePageShowsForDomainsNodesMethodsAndTheTimeline() throws IOException {
+        EnergyProfile p = ProfileFixtures.measured();
+        JsonNode data = new ObjectMapper().readTree(dataOf(html(p)));
+        for (int d = 0; d < p.domains().size(); d++) {
+            EnergyProfile.DomainTotal t = p.domains().get(d);
+            JsonNode j = data.at("/domains/" + d);
+            assertEquals(t.measured(), j.get("measuredNanoJoules").asLong());
+            assertEquals(t.process(), j.get("processNanoJoules").asLong());
+            assertEquals(t.staticIdle(), j.get("staticIdleNanoJoules").asLong());
+            assertEquals(t.otherProcesses(), j.get("otherProcessesNanoJoules").asLong());
+        }
+        int k = 0;
+        while (p.root().children().get(k).calls() == 0) {
+            k++; // the first node with calls (buckets have none)
+        }
+        EnergyProfile.Node first = p.root().children().get(k);
+        JsonNode tree = data.at("/tree/children/" + k);
+        assertEquals(first.name(), tree.get("name").asText());
+        assertEquals(first.kind().name().toLowerCase(java.util.Locale.ROOT), tree.get("kind").asText());
+        assertEquals(first.calls(), tree.get("calls").asLong());
+        assertEquals(first.wallNanos(), tree.get("selfWallNanos").asLong());
+        assertTrue(first.calls() > 0 && first.wallNanos() > 0, "the fixture's figures are not zero");
+        for (int i = 0; i < p.methods().size(); i++) {
+            MethodStats m = p.methods().get(i);
+            JsonNode j = data.at("/methods/" + i);
+            assertEquals(m.name(), j.get("name").asText());
+            assertEquals(m.kind().name().toLowerCase(java.util.Locale.ROOT), j.get("kind").asText());
+            assertEquals(m.calls(), j.get("calls").asLong(), m.name());
+            assertEquals(m.wallNanos(), j.get("wallNanos").asLong(), m.name());
+            assertEquals(m.selfWallNanos(), j.get("selfWallNanos").asLong(), m.name());
+            assertEquals(m.cpuNanos(), j.get("cpuNanos").asLong(), m.name());
+        }
+        for (int i = 0; i < p.timeline().size(); i++) {
+            EnergyProfile.TimelinePoint t = p.timeline().get(i);
+            assertEquals(t.startSeconds(), data.at("/timeline/startSeconds/" + i).asDouble(), 1e-9);
+            assertEquals(t.endSeconds(), data.at("/timeline/endSeconds/" + i).asDouble(), 1e-9);
+            for (int d = 0; d < p.domains().size(); d++) {
+                assertEquals(t.watts()[d], data.at("/timeline/watts/" + d + "/" + i).asDouble(), 1e-9);
+                assertEquals(t.processWatts()[d], data.at("/timeline/processWatts/" + d + "/" + i).asDouble(), 1e-9);
+            }
+        }
+        assertEquals(p.health().processCpuNanos() / 1e6, data.at("/health/processCpuMs").asDouble(), 1e-9,
+                "the page's health panel");
+    }
+
+    @Test
     void aMethodNameCannotCloseTheDataScriptOrOpenAComment() throws IOException {
         String html = html(ProfileFixtures.withMethodNamed(EVIL));
         String data = dataOf(html);
