@@ -67,4 +67,39 @@ class ProfileNodeTest {
         assertNull(h.countingStopped("com.acme.C.run"));
         assertEquals(3, o.stopped().size(), "the list keeps every stop, in order");
     }
+
+    @Test
+    void theBudgetReadsOffAtZeroAndItsCostNeedsCountedCallsAndTheProcesssCpu() {
+        assertEquals("off", new EnergyProfile.Overhead(0, 30, 1e9, List.of(), 0).budgetText());
+        assertEquals("1%", new EnergyProfile.Overhead(0.01, 30, 1e9, List.of(), 0).budgetText());
+        assertEquals("0.25%", new EnergyProfile.Overhead(0.0025, 30, 1e9, List.of(), 0).budgetText());
+        EnergyProfile.Overhead o = new EnergyProfile.Overhead(0.01, 30, 883e6, List.of(), 517_000_000L);
+        assertEquals("~883 ms of CPU by the budget's estimate (30 ns a call): 7.0% of the process's CPU (overhead=1%); "
+                + "weaving classes 517 ms", o.countingCost(12_614_000_000L));
+        assertEquals("", o.countingCost(0), "no share of an unknown CPU time");
+        assertEquals("", new EnergyProfile.Overhead(0.01, 30, 0, List.of(), 0).countingCost(1_000_000_000L),
+                "nothing counted, nothing to say");
+    }
+
+    @Test
+    void theMeasuredTotalLeavesOutDomainsContainedInOthers() {
+        EnergyProfile.DomainTotal pkg = new EnergyProfile.DomainTotal("package:0", "package", 0, false, 0, "t",
+                10_000_000_000L, 0, 0, 10_000_000_000L);
+        EnergyProfile.DomainTotal core = new EnergyProfile.DomainTotal("core:0", "core", 0, false, 0, "t",
+                4_000_000_000L, 0, 0, 4_000_000_000L);
+        EnergyProfile.DomainTotal gpu = new EnergyProfile.DomainTotal("gpu:0", "gpu", 0, false, 0, "t",
+                3_000_000_000L, 0, 0, 3_000_000_000L);
+        assertEquals(10.0, pkg.joules(), 1e-12);
+        assertEquals(false, core.inTotal());
+        assertEquals(true, gpu.inTotal());
+        EnergyProfile.Node root = new EnergyProfile.Node("all", "", "", "", EnergyProfile.Kind.ROOT, 0, 0, 0,
+                new long[3], new double[3], List.of(), new boolean[]{true, false, true}, null);
+        EnergyProfile p = new EnergyProfile(EnergyProfile.SCHEMA_VERSION, "t", 0, 0, "t", false,
+                List.of(pkg, core, gpu), root, List.of(), null, List.of());
+        assertEquals(13_000_000_000L, p.measuredTotal(), "package and GPU; the core is inside the package");
+        assertEquals(List.of(), p.windows());
+        EnergyProfile.Window w = new EnergyProfile.Window("q", "main", 0, 1, 1, false, new long[3], new double[3],
+                new long[3]);
+        assertEquals(List.of(w), p.withWindows(List.of(w)).windows());
+    }
 }
