@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class JsonOutTest {
     /** The same calls on both writers; the small one must produce Jackson's pretty-printed text exactly. */
@@ -27,6 +28,10 @@ class JsonOutTest {
         void field(String name, boolean v) throws IOException;
         void string(String v) throws IOException;
         void number(long v) throws IOException;
+        void nul() throws IOException;
+        void bool(boolean v) throws IOException;
+        void startArray() throws IOException;
+        void doubles(double[] v, int offset, int length) throws IOException;
     }
 
     private static void script(Calls c) throws IOException {
@@ -62,6 +67,26 @@ class JsonOutTest {
             c.endObject();
         }
         c.endArray();
+        c.arrayField("mixed");
+        c.nul();
+        c.bool(false);
+        c.bool(true);
+        c.startArray();
+        c.number(3);
+        c.endArray();
+        c.doubles(new double[]{9.5, 1.25, 2.5, 7.0}, 1, 2); // a slice: 1.25 and 2.5 only
+        c.endArray();
+        c.arrayField("deep"); // deeper than the writer's first 16 levels
+        for (int i = 0; i < 20; i++) {
+            c.startObject();
+            c.arrayField("in");
+            c.number(i);
+        }
+        for (int i = 0; i < 20; i++) {
+            c.endArray();
+            c.endObject();
+        }
+        c.endArray();
         c.endObject();
     }
 
@@ -81,6 +106,10 @@ class JsonOutTest {
                 public void field(String n, boolean v) throws IOException { g.writeBooleanField(n, v); }
                 public void string(String v) throws IOException { g.writeString(v); }
                 public void number(long v) throws IOException { g.writeNumber(v); }
+                public void nul() throws IOException { g.writeNull(); }
+                public void bool(boolean v) throws IOException { g.writeBoolean(v); }
+                public void startArray() throws IOException { g.writeStartArray(); }
+                public void doubles(double[] v, int o, int n) throws IOException { g.writeArray(v, o, n); }
             });
         }
         ByteArrayOutputStream jackson = new ByteArrayOutputStream();
@@ -99,9 +128,24 @@ class JsonOutTest {
                 public void field(String n, boolean v) throws IOException { g.writeBooleanField(n, v); }
                 public void string(String v) throws IOException { g.writeString(v); }
                 public void number(long v) throws IOException { g.writeNumber(v); }
+                public void nul() throws IOException { g.writeNull(); }
+                public void bool(boolean v) throws IOException { g.writeBoolean(v); }
+                public void startArray() throws IOException { g.writeStartArray(); }
+                public void doubles(double[] v, int o, int n) throws IOException { g.writeArray(v, o, n); }
             });
         }
         assertEquals(jackson.toString(StandardCharsets.UTF_8), mine.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anEndThatDoesNotMatchItsStartIsRefused() throws IOException {
+        JsonOut g = new JsonOut(new ByteArrayOutputStream());
+        assertThrows(IllegalStateException.class, g::writeEndObject, "nothing open");
+        g.writeStartArray();
+        assertThrows(IllegalStateException.class, g::writeEndObject, "an array ends with ]");
+        g.writeEndArray();
+        g.writeStartObject();
+        assertThrows(IllegalStateException.class, g::writeEndArray, "an object ends with }");
     }
 
     @Test
