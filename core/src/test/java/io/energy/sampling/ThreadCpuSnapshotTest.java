@@ -60,6 +60,23 @@ class ThreadCpuSnapshotTest {
     }
 
     @Test
+    void aThreadIdleSinceIsNotListedAThreadAtZeroIsStillKnownAndAnUnreadableOneIsNot(@TempDir Path dir)
+            throws IOException {
+        task(dir, "10", "main", "1000 5 6\n");
+        task(dir, "20", "pool-1-thread-1", "0 0 0\n");
+        task(dir, "30", "worker", "not a number\n");
+        ThreadCpuSnapshot before = ThreadCpuSnapshot.take(dir);
+        assertEquals(0L, before.cpuOf(20), "a thread that has not run yet reads 0, not unknown");
+        assertEquals(-1L, before.cpuOf(30), "a schedstat that does not parse is unknown");
+        task(dir, "20", "pool-1-thread-1", "250 1 1\n");
+        task(dir, "task", "odd", "90 1 1\n"); // not a thread id: kept, under an id no thread has
+        java.util.List<ThreadCpuSnapshot.Used> used = ThreadCpuSnapshot.take(dir).since(before);
+        assertEquals(java.util.Set.of(new ThreadCpuSnapshot.Used(20, ThreadKind.JAVA, 250),
+                new ThreadCpuSnapshot.Used(-1, ThreadKind.JAVA, 90)), java.util.Set.copyOf(used),
+                "main used nothing since: not listed");
+    }
+
+    @Test
     void withoutAnEarlierReadNothingIsMadeUp(@TempDir Path dir) throws IOException {
         ThreadCpuSnapshot none = ThreadCpuSnapshot.take(dir.resolve("absent"));
         assertTrue(none.isEmpty());
