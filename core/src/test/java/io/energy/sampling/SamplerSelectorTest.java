@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
- * The choices that start no profiler in this JVM. async-profiler and a working JFR CPU-time sampler are chosen
- * in forked-JVM ITs (they would profile the test JVM itself).
+ * The choices of a stack sampler. async-profiler is started in this JVM (its sampling of the test JVM is harmless and
+ * stopped at once); a working JFR CPU-time sampler is chosen in forked-JVM ITs on JDK 25.
  */
 class SamplerSelectorTest {
     private static final FrameIds IDS = (c, m) -> 1;
@@ -40,5 +40,23 @@ class SamplerSelectorTest {
         assertEquals(2, c.notes().size(), "why not JFR, and what the fallback cannot tell apart");
         assertEquals(problems.get(0), c.notes().get(0));
         assertTrue(c.notes().get(1).startsWith("CPU energy follows the instrumented call paths only"));
+    }
+
+    @Test
+    void autoAndAsyncTakeAsyncProfilerWhereItRunsAndSayNothingIsWrong() {
+        for (String wanted : new String[]{"auto", "async"}) {
+            List<String> problems = new ArrayList<>();
+            SamplerSelector.Choice c = SamplerSelector.select(wanted, "itimer", IDS, 64, 10_000_000L, 100,
+                    problems::add);
+            try {
+                assertEquals("async-profiler", c.sampler().name(), wanted);
+                assertEquals(c.sampler().describe(), c.label());
+                assertTrue(c.label().contains("event itimer"), c.label());
+                assertTrue(c.notes().isEmpty(), c.notes().toString());
+                assertTrue(problems.isEmpty(), problems.toString());
+            } finally {
+                c.sampler().stop();
+            }
+        }
     }
 }

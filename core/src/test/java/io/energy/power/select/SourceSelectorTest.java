@@ -34,6 +34,28 @@ class SourceSelectorTest {
     }
 
     @Test
+    void doctorsProbeLooksForEverySourceInOrderAndDescribesTheModelWithItsWatts() {
+        FakePowercap fake = new FakePowercap(tmp.resolve("powercap")).twoSockets();
+        Config c = ConfigParser.parse("rapl.root=" + fake.root + ",estimate.idle.watts=1.25,estimate.busy.watts=4.5",
+                new Properties());
+        List<io.energy.power.ProbeResult> r = SourceSelector.probeAll(c);
+        assertEquals(List.of("rapl", "nvml", "replay", "estimate"),
+                r.stream().map(io.energy.power.ProbeResult::source).toList());
+        assertTrue(r.get(0).usable(), "the fake powercap tree is found: " + r.get(0));
+        assertFalse(r.get(2).usable(), "no replay trace was given");
+        io.energy.power.ProbeResult est = r.get(3);
+        assertTrue(est.usable());
+        ProcStat stat = new ProcStat();
+        int cpus = stat.machineStatReadable() && stat.machineCpus() > 0 ? stat.machineCpus() : stat.cpus();
+        assertTrue(est.found().get(0).startsWith("CPU-time model: 1.25 W idle, 4.50 W busy per logical CPU x " + cpus
+                + " CPUs"), est.found().get(0));
+        assertEquals(stat.cpus() < cpus, est.found().get(0).contains("a container's limit"), est.found().get(0));
+        assertEquals(stat.machineStatReadable() ? "machine-wide CPU time from /proc/stat: readable"
+                : "machine-wide CPU time from /proc/stat: NOT readable, so only this process's CPU time is modelled",
+                est.found().get(1));
+    }
+
+    @Test
     void autoUsesReadableRaplCountersAsMeasured() {
         FakePowercap fake = new FakePowercap(tmp.resolve("powercap")).twoSockets();
         PowerSource s = select("rapl.root=" + fake.root);
