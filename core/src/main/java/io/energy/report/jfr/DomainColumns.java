@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * Domains differ per machine (package and DRAM per socket, a GPU or none, psys…), while an event type's
  * fields are fixed. Every domain lands in one of four energy columns, all devices of a kind summed:
- * package, DRAM, GPU, and "other" for the rest (core, uncore, psys). The total is the sum over every
- * domain, as in the other outputs.
+ * package, DRAM, GPU, and "other" for the rest (core, uncore, psys). A total is package + DRAM + GPU, as in the
+ * other outputs: the "other" domains lie inside package ({@code Domain.inTotal}), and adding them would count
+ * their joules twice.
  */
 final class DomainColumns {
     static final int PACKAGE = 0;

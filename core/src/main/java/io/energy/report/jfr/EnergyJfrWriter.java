@@ -257,8 +257,11 @@ public final class EnergyJfrWriter implements ProfileWriter {
                         .putRef(m.frameType, m.w.pooled(m.frameType, frame.type(), t -> t.putString(frame.type())))));
         double[] col = DomainColumns.joules(columns, node.selfNanoJoules());
         double bound2 = 0;
-        for (double b : node.selfBoundJoules()) {
-            bound2 += b * b;
+        double[] bounds = node.selfBoundJoules();
+        for (int d = 0; d < bounds.length; d++) {
+            if (node.inTotal()[d]) { // the bound of the energy field, which leaves contained domains out
+                bound2 += bounds[d] * bounds[d];
+            }
         }
         double bound = Math.sqrt(bound2);
         String leaf = node.kind() == EnergyProfile.Kind.ROOT ? "(root)" : node.name();
@@ -305,8 +308,10 @@ public final class EnergyJfrWriter implements ProfileWriter {
         long measured = 0;
         long process = 0;
         for (EnergyProfile.DomainTotal d : p.domains()) {
-            measured += d.measured();
-            process += d.process();
+            if (d.inTotal()) { // core, uncore and psys lie inside others: as in every other output, counted once
+                measured += d.measured();
+                process += d.process();
+            }
         }
         double measuredJ = measured / 1e9;
         double processJ = process / 1e9;

@@ -226,7 +226,9 @@ public final class JfrLiveEvents implements LiveEvents {
             for (int d = 0; d < nd; d++) {
                 delta[d] = n.selfNanoJoules[d] - st.nanoJoules[d];
                 changed |= delta[d] != 0;
-                variance += Math.max(0, n.selfVariance[d] - st.variance[d]);
+                if (columns[d] != DomainColumns.OTHER) { // core, uncore, psys lie inside others: not in the total
+                    variance += Math.max(0, n.selfVariance[d] - st.variance[d]);
+                }
                 st.nanoJoules[d] = n.selfNanoJoules[d];
                 st.variance[d] = n.selfVariance[d];
             }
@@ -247,7 +249,7 @@ public final class JfrLiveEvents implements LiveEvents {
             e.dramEnergy = col[DomainColumns.DRAM];
             e.gpuEnergy = col[DomainColumns.GPU];
             e.otherEnergy = col[DomainColumns.OTHER];
-            e.totalEnergy = col[0] + col[1] + col[2] + col[3];
+            e.totalEnergy = col[DomainColumns.PACKAGE] + col[DomainColumns.DRAM] + col[DomainColumns.GPU];
             e.uncertainty = 2 * Math.sqrt(variance) / 1e9;
             e.calls = calls;
             e.wallTime = wall;

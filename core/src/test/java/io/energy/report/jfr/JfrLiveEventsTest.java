@@ -1,6 +1,7 @@
 package io.energy.report.jfr;
 
 import io.energy.attribute.IntervalInput;
+import io.energy.config.ConfigParser;
 import io.energy.attribute.LedgerNode;
 import io.energy.bridge.EnergyBridge;
 import io.energy.bridge.PathNode;
@@ -16,11 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 import static io.energy.report.jfr.LedgerFixture.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JfrLiveEventsTest {
@@ -68,6 +71,51 @@ class JfrLiveEventsTest {
     }
 
     @Test
+    void aMethodWindowsTotalCountsACoreDomainOnceSinceItLiesInsidePackage() throws Exception {
+        long ms = 1_000_000L;
+        java.util.List<io.energy.power.Domain> domains = List.of(
+                new io.energy.power.Domain(io.energy.power.Domain.PACKAGE, 0, false, ms, "test package"),
+                new io.energy.power.Domain(io.energy.power.Domain.CORE, 0, false, ms, "test core"));
+        io.energy.attribute.EnergyLedger ledger = new io.energy.attribute.EnergyLedger(domains,
+                new io.energy.attribute.EnergyLedger.Options(false, false, new double[]{Double.NaN, Double.NaN}, 1000,
+                        id -> false));
+        io.energy.instrument.MethodRegistry registry = new io.energy.instrument.MethodRegistry();
+        LedgerNode spin = ledger.child(ledger.root(), registry.register("com.acme.App", "spin", "()V"));
+        // 100 ms, all of the machine's CPU this process's, all of it one thread in spin: 3 J of package, 2 J of
+        // it in the cores.
+        IntervalInput in = new IntervalInput(0, 100 * ms, new long[]{3_000_000_000L, 2_000_000_000L}, 100 * ms,
+                100 * ms, 0, new double[]{Double.NaN, Double.NaN}, ms, List.of(new IntervalInput.ThreadSlice(100 * ms,
+                0, 0, new LedgerNode[]{spin}, new int[]{10}, new int[]{10}, 1)));
+        ledger.apply(in);
+        JfrLiveEvents live = new JfrLiveEvents(1_000_000L, logged::add);
+        Recording r = energyRecording();
+        io.energy.power.PowerSource source = new io.energy.power.PowerSource() {
+            @Override
+            public String name() {
+                return "replay";
+            }
+
+            @Override
+            public List<io.energy.power.Domain> domains() {
+                return domains;
+            }
+
+            @Override
+            public void read(long nowNanos, long[] cumulativeNanoJoules) {
+            }
+        };
+        live.interval(ledger, in, source);
+        live.flush(ledger, registry, System.nanoTime());
+        RecordedEvent e = withPath(stopAndRead(r, "energy.MethodEnergy"), "com.acme.App.spin").get(0);
+        assertEquals(spin.selfNanoJoules[0] / 1e9, e.getDouble("packageEnergy"), EPS);
+        assertEquals(spin.selfNanoJoules[1] / 1e9, e.getDouble("otherEnergy"), EPS);
+        assertTrue(e.getDouble("otherEnergy") > 1.0, "the test needs core energy on the method");
+        assertEquals(e.getDouble("packageEnergy"), e.getDouble("totalEnergy"), EPS, "core counted once, in package");
+        assertEquals(2 * Math.sqrt(spin.selfVariance[0]) / 1e9, e.getDouble("uncertainty"), 1e-12,
+                "the bound of the total: package's");
+    }
+
+    @Test
     void powerSamplesAndMethodEnergyWindowsFollowTheLedger() throws Exception {
         LedgerFixture fx = new LedgerFixture();
         JfrLiveEvents live = new JfrLiveEvents(1_000_000L, logged::add);
@@ -78,11 +126,16 @@ class JfrLiveEventsTest {
         fx.ledger.addCalls(fx.hashNode, 10);
         live.flush(fx.ledger, fx.registry, t0 + 1_000_000_000L);
         long hashAfter1 = sum(fx.hashNode.selfNanoJoules);
+        double[] varianceAfter1 = fx.hashNode.selfVariance.clone();
         IntervalInput in2 = fx.interval(100, 2_500_000_000L, 350_000_000L, 0);
         live.interval(fx.ledger, in2, fx.source());
         fx.ledger.addCalls(fx.hashNode, 5);
         live.flush(fx.ledger, fx.registry, t0 + 2_000_000_000L);
         long hashAfter2 = sum(fx.hashNode.selfNanoJoules);
+        double variance2 = 0; // what the second window added, per domain (nJ²), in quadrature
+        for (int d = 0; d < 3; d++) {
+            variance2 += fx.hashNode.selfVariance[d] - varianceAfter1[d];
+        }
 
         List<RecordedEvent> power = stopAndRead(r, "energy.PowerSample");
         assertEquals(2 * 3, power.size(), "two intervals, three domains");
@@ -112,6 +165,11 @@ class JfrLiveEventsTest {
         assertEquals(1_000_000_000L, hash.get(1).getDuration("window").toNanos());
         assertEquals("com.acme.Worker.hash", hash.get(0).getString("method"));
         assertTrue(hash.get(0).getDouble("uncertainty") > 0);
+        assertEquals(2 * Math.sqrt(varianceAfter1[0] + varianceAfter1[1] + varianceAfter1[2]) / 1e9,
+                hash.get(0).getDouble("uncertainty"), 1e-12, "two sigma of the window's variance, in joules");
+        assertTrue(variance2 > 0, "the second window adds variance");
+        assertEquals(2 * Math.sqrt(variance2) / 1e9, hash.get(1).getDouble("uncertainty"), 1e-12,
+                "only the variance added since the last window");
 
         double total = 0;
         for (RecordedEvent e : windows) {
@@ -217,5 +275,89 @@ class JfrLiveEventsTest {
         double total = windows.stream().mapToDouble(e -> e.getDouble("totalEnergy")).sum();
         assertEquals(fx.totalNanoJoules() / 1e9, total, EPS);
         assertTrue(logged.isEmpty(), logged.toString());
+    }
+
+    @Test
+    void theAgentsOwnRecordingIsNamedEnergyKeptOnDiskAndDumpedIfTheJvmExitsFirst() {
+        JfrLiveEvents live = new JfrLiveEvents(1_000_000L, logged::add);
+        Path file = dir.resolve("own").resolve(JfrLiveEvents.LIVE_FILE);
+        live.startRecording(file);
+        try {
+            Recording r = live.recording();
+            assertNotNull(r, logged.toString());
+            assertEquals("energy", r.getName(), "the name jcmd JFR.check shows");
+            assertTrue(r.isToDisk());
+            assertTrue(r.getDumpOnExit(), "written even when the JVM's shutdown beats the agent's");
+            assertEquals(file, r.getDestination());
+        } finally {
+            live.close();
+        }
+        assertTrue(Files.exists(file));
+    }
+
+    @Test
+    void aRecordingThatCannotBeStartedIsLoggedAndTheAgentGoesOnWithoutIt() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("taken"), "a file, not a directory");
+        Path file = notADirectory.resolve(JfrLiveEvents.LIVE_FILE);
+        JfrLiveEvents live = new JfrLiveEvents(1_000_000L, logged::add);
+        live.startRecording(file);
+        assertNull(live.recording());
+        assertEquals(1, logged.size(), logged.toString());
+        assertTrue(logged.get(0).startsWith("cannot record the energy JFR events into " + file.toAbsolutePath()
+                + " ("), logged.get(0));
+        live.close();
+        assertEquals(1, logged.size(), "closing without a recording logs nothing more: " + logged);
+    }
+
+    @Test
+    void createStartsTheAgentsRecordingInTheOutputDirectoryOnlyWhenJfrRecordIsSet() {
+        Path out = dir.resolve("energy-out");
+        JfrLiveEvents recorded = JfrLiveEvents.create(ConfigParser.parse("out=" + out + ",jfr.record=true",
+                new Properties()), logged::add);
+        try {
+            assertNotNull(recorded.recording(), logged.toString());
+            assertEquals(out.resolve(JfrLiveEvents.LIVE_FILE), recorded.recording().getDestination());
+        } finally {
+            recorded.close();
+        }
+        assertTrue(Files.exists(out.resolve(JfrLiveEvents.LIVE_FILE)));
+
+        JfrLiveEvents plain = JfrLiveEvents.create(ConfigParser.parse("out=" + out, new Properties()), 2_000_000L,
+                logged::add);
+        assertNull(plain.recording(), "jfr.record is off by default");
+        plain.close();
+        assertTrue(logged.isEmpty(), logged.toString());
+    }
+
+    @Test
+    void aLastWindowThatFailsAtCloseIsLoggedAndTheRecordingIsStillWritten() throws Exception {
+        LedgerFixture fx = new LedgerFixture().run();
+        JfrLiveEvents live = new JfrLiveEvents(1_000_000L, logged::add);
+        assertFalse(new MethodEnergyEvent().isEnabled(), "precondition: no recording wants energy events");
+        // A window while the event is off only remembers the ledger; without a registry, naming paths fails.
+        live.flush(fx.ledger, null, System.nanoTime());
+        Path file = dir.resolve("failing").resolve(JfrLiveEvents.LIVE_FILE);
+        live.startRecording(file);
+        live.close();
+        assertEquals(1, logged.size(), logged.toString());
+        assertTrue(logged.get(0).startsWith("could not emit the last energy.MethodEnergy window: "), logged.get(0));
+        assertTrue(Files.exists(file), "the recording is written all the same");
+    }
+
+    @Test
+    void aLongCallsEstimateIsUnknownWithoutALedgerNodeOrItsWallTimeAndProportionalOtherwise() {
+        LedgerFixture fx = new LedgerFixture();
+        LedgerNode n = fx.hashNode;
+        n.selfNanoJoules[0] = 5_000_000_003L;
+        n.selfNanoJoules[2] = 1_000_000_001L;
+        assertTrue(Double.isNaN(JfrLiveEvents.LongCalls.estimate("not a ledger node", 6_000_000L)));
+        assertTrue(Double.isNaN(JfrLiveEvents.LongCalls.estimate(null, 6_000_000L)));
+        n.wallNanos = 0;
+        assertTrue(Double.isNaN(JfrLiveEvents.LongCalls.estimate(n, 6_000_000L)), "no time yet: no power");
+        n.wallNanos = -1;
+        assertTrue(Double.isNaN(JfrLiveEvents.LongCalls.estimate(n, 6_000_000L)));
+        n.wallNanos = 2_000_000L;
+        assertEquals(6.000_000_004 * 3, JfrLiveEvents.LongCalls.estimate(n, 6_000_000L), 1e-9,
+                "6 J in 2 ms of self time, for a 6 ms call");
     }
 }
