@@ -240,6 +240,17 @@ public record EnergyProfile(int schemaVersion, String agentVersion, long startEp
             return s;
         }
 
+        /** The bound of {@link #selfTotal()}: the per-domain bounds of the domains that add up, in quadrature. */
+        public double selfBoundTotal() {
+            double v = 0;
+            for (int d = 0; d < selfBoundJoules.length; d++) {
+                if (inTotal == null || inTotal[d]) {
+                    v += selfBoundJoules[d] * selfBoundJoules[d];
+                }
+            }
+            return Math.sqrt(v);
+        }
+
         public long inclusive(int domain) {
             return inclusive[domain];
         }

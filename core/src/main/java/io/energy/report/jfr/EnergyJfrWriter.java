@@ -256,14 +256,7 @@ public final class EnergyJfrWriter implements ProfileWriter {
                         .putInt(-1).putInt(-1)
                         .putRef(m.frameType, m.w.pooled(m.frameType, frame.type(), t -> t.putString(frame.type())))));
         double[] col = DomainColumns.joules(columns, node.selfNanoJoules());
-        double bound2 = 0;
-        double[] bounds = node.selfBoundJoules();
-        for (int d = 0; d < bounds.length; d++) {
-            if (node.inTotal()[d]) { // the bound of the energy field, which leaves contained domains out
-                bound2 += bounds[d] * bounds[d];
-            }
-        }
-        double bound = Math.sqrt(bound2);
+        double bound = node.selfBoundTotal(); // the bound of the energy field, which leaves contained domains out
         String leaf = node.kind() == EnergyProfile.Kind.ROOT ? "(root)" : node.name();
         m.w.event(m.callPath, v -> v.putLong(0).putLong(duration).putRef(m.stackTrace, stack)
                 .putString(leaf)

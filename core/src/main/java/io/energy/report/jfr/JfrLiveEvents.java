@@ -53,6 +53,8 @@ public final class JfrLiveEvents implements LiveEvents {
     private long[] lastStatic;
     private long[] lastOthers;
     private int[] columns;
+    /** Which domains add up to a total ({@link Domain#inTotal()}), index-aligned with {@link #columns}. */
+    private boolean[] inTotal;
     private boolean estimated;
     private boolean baselineNeeded;
     private long lastFlushNanos = System.nanoTime();
@@ -151,6 +153,10 @@ public final class JfrLiveEvents implements LiveEvents {
             List<Domain> domains = l.domains();
             List<String> kinds = domains.stream().map(Domain::kind).toList();
             columns = DomainColumns.of(kinds);
+            inTotal = new boolean[domains.size()];
+            for (int d = 0; d < inTotal.length; d++) {
+                inTotal[d] = domains.get(d).inTotal();
+            }
             lastStatic = new long[domains.size()];
             lastOthers = new long[domains.size()];
             estimated = domains.stream().anyMatch(Domain::estimated);
@@ -226,7 +232,7 @@ public final class JfrLiveEvents implements LiveEvents {
             for (int d = 0; d < nd; d++) {
                 delta[d] = n.selfNanoJoules[d] - st.nanoJoules[d];
                 changed |= delta[d] != 0;
-                if (columns[d] != DomainColumns.OTHER) { // core, uncore, psys lie inside others: not in the total
+                if (inTotal[d]) { // core, uncore, psys lie inside others: not in the total
                     variance += Math.max(0, n.selfVariance[d] - st.variance[d]);
                 }
                 st.nanoJoules[d] = n.selfNanoJoules[d];
@@ -249,7 +255,11 @@ public final class JfrLiveEvents implements LiveEvents {
             e.dramEnergy = col[DomainColumns.DRAM];
             e.gpuEnergy = col[DomainColumns.GPU];
             e.otherEnergy = col[DomainColumns.OTHER];
-            e.totalEnergy = col[DomainColumns.PACKAGE] + col[DomainColumns.DRAM] + col[DomainColumns.GPU];
+            long total = 0;
+            for (int d = 0; d < nd; d++) {
+                total += inTotal[d] ? delta[d] : 0;
+            }
+            e.totalEnergy = total / 1e9;
             e.uncertainty = 2 * Math.sqrt(variance) / 1e9;
             e.calls = calls;
             e.wallTime = wall;
