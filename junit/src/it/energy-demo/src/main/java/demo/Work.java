@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Deterministic CPU work of four kinds; {@code -Dwork.factor=2} makes {@link #sort} do its work twice. */
+/** Deterministic CPU work of four kinds; {@code -Dwork.factor=N} makes {@link #sort} do its work N times. */
 public final class Work {
     static final int FACTOR = Integer.getInteger("work.factor", 1);
 
