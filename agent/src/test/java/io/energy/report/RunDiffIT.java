@@ -25,30 +25,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * runs of the same work, and one where {@code scaled} does three times the work (counted in iterations, so
  * the change is known without measuring anything).
  *
- * <p>"The same work is not flagged" is tested with three runs a side: on these shared two-core build machines
+ * <p>"The same work is not flagged" is tested with five runs a side: on these shared two-core build machines
  * single runs of the same work differed by up to 30 % in a method (JIT and scheduling under load), more than
  * any one run's bound says, and one single pair in three failed a 10 % gate (docs/review.md has the numbers).
- * Repeated runs give the diff the spread it needs to tell that apart from a change.
+ * Repeated runs give the diff the spread it needs to tell that apart from a change. Three a side passed 58 of
+ * 58 comparisons on the development machines but failed one CI run of 85b971a ({@code main} +18.4%, 1.686 J
+ * to 1.996 J, ±0.086 J: three runs whose spread happened to be small against a shift between the sides), so
+ * the IT uses five, as docs/review.md now advises for CI.
  */
 class RunDiffIT {
     private static final String APP = "io.energy.it.apps.EnergyRegression";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Runs a side in the folders of repeated runs. */
+    private static final int RUNS = 5;
 
     @TempDir
     static Path tmp;
-    /** A folder of three repeated runs of the same work, and its first run alone. */
+    /** A folder of five repeated runs of the same work, and its first run alone. */
     static Path bases;
     static Path base;
-    /** Three more runs of the same work. */
+    /** Five more runs of the same work. */
     static Path sames;
     /** One run with scaled's work tripled. */
     static Path tripled;
 
     @BeforeAll
-    static void runTheWorkloadSevenTimes() throws Exception {
+    static void runTheWorkloadElevenTimes() throws Exception {
         bases = tmp.resolve("bases");
         sames = tmp.resolve("sames");
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= RUNS; i++) {
             run("bases/run" + i, 1, i == 1);
             run("sames/run" + i, 1, false);
         }
@@ -83,14 +88,14 @@ class RunDiffIT {
         ForkedJvm.Result r = energy("diff-same", "diff", bases.toString(), sames.toString(), "--fail-above", "10",
                 "--out", tmp.resolve("diff-same-out").toString());
         assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
-        assertTrue(r.stdout().contains("means of 3 base and 3 new runs"), r.stdout());
+        assertTrue(r.stdout().contains("means of " + RUNS + " base and " + RUNS + " new runs"), r.stdout());
         assertTrue(r.stdout().contains("no significant growth above 10%: pass"), r.stdout());
         assertEquals("", r.stderr());
     }
 
     @Test
     void aMethodMadeThreeTimesMoreExpensiveIsNamedAndFailsTheGate() throws Exception {
-        // Against the three base runs (the one new run borrows their spread) and against a single base run.
+        // Against the five base runs (the one new run borrows their spread) and against a single base run.
         for (Path against : List.of(bases, base)) {
             ForkedJvm.Result r = energy("diff-tripled", "diff", against.toString(), tripled.toString(), "--fail-above", "10",
                     "--out", tmp.resolve("diff-tripled-out").toString());

@@ -70,6 +70,43 @@ class RunDiffTest {
     }
 
     @Test
+    void aJdkMethodThatGrewIsShownAsGrownButOnlyItsCallerInTheProgramFailsTheGate() throws Exception {
+        Path a = new RunFolder(2.0, 10.0, 14.0)
+                .method("app.Digest.run", 2.0, 0.05, 1)
+                .method("sun.security.provider.DigestBase.implCompressMultiBlock0", 1.0, 0.05, 0)
+                .method("java.util.Arrays.sort", 1.0, 0.05, 0)
+                .method("javax.crypto.Cipher.doFinal", 1.0, 0.05, 0)
+                .method("jdk.internal.misc.Unsafe.copyMemory", 1.0, 0.05, 0)
+                .method("com.sun.crypto.provider.AESCrypt.encryptBlock", 1.0, 0.05, 0)
+                .method("javaish.App.run", 1.0, 0.05, 1)
+                .write(tmp.resolve("a"));
+        Path b = new RunFolder(2.0, 10.0, 14.0)
+                .method("app.Digest.run", 2.0, 0.05, 1)
+                .method("sun.security.provider.DigestBase.implCompressMultiBlock0", 2.0, 0.05, 0)
+                .method("java.util.Arrays.sort", 2.0, 0.05, 0)
+                .method("javax.crypto.Cipher.doFinal", 2.0, 0.05, 0)
+                .method("jdk.internal.misc.Unsafe.copyMemory", 2.0, 0.05, 0)
+                .method("com.sun.crypto.provider.AESCrypt.encryptBlock", 2.0, 0.05, 0)
+                .method("javaish.App.run", 2.0, 0.05, 1)
+                .write(tmp.resolve("b"));
+        RunDiff d = RunDiff.of(RunData.read(a, true), RunData.read(b, true), 5);
+        // Every one of them grew +100% far outside its bound, and the table says so ...
+        for (String jdk : List.of("sun.security.provider.DigestBase.implCompressMultiBlock0", "java.util.Arrays.sort",
+                "javax.crypto.Cipher.doFinal", "jdk.internal.misc.Unsafe.copyMemory",
+                "com.sun.crypto.provider.AESCrypt.encryptBlock", "javaish.App.run")) {
+            assertEquals(RunDiff.Verdict.GREW, d.rows().stream().filter(r -> r.name().equals(jdk)).findFirst()
+                    .orElseThrow().verdict(), jdk);
+        }
+        // ... but only the program's own method fails the gate ("javaish." is not "java.").
+        List<String> failures = d.failures(10);
+        assertEquals(1, failures.size(), failures.toString());
+        assertTrue(failures.get(0).startsWith("javaish.App.run grew +100.0%"), failures.get(0));
+        assertTrue(RunDiff.platformMethod("jdk.internal.misc.Unsafe.copyMemory"));
+        assertFalse(RunDiff.platformMethod("sunny.App.run"));
+        assertFalse(RunDiff.platformMethod("app.java.Util.run"));
+    }
+
+    @Test
     void theTotalIsThisProcessAcrossDomainsThatCountAndFailsTheGateWhenItGrowsBeyondItsBound() throws Exception {
         Path a = new RunFolder(2.0, 10.0, 14.0).method("m", 1.0, 0.1, 1).write(tmp.resolve("a"));
         Path b = new RunFolder(2.0, 13.0, 17.0).method("m", 1.0, 0.1, 1).write(tmp.resolve("b"));
