@@ -431,6 +431,19 @@ class TruthSuiteIT {
     static final List<PowerRow> POWER_ROWS = Collections.synchronizedList(new ArrayList<>());
 
     /**
+     * As for shares: strict runs hold every method to 2%; the build fails a method more than 2% off that is also off
+     * by more than 1.5 times its own reported bound (a few hundred samples per phase move it by ~2% alone).
+     */
+    static boolean offTarget(PowerRow row) {
+        return row.relError() > 0.02 && (STRICT || Math.abs(row.agentJ() - row.truthJ()) > 1.5 * row.boundJ());
+    }
+
+    /** Off by more than {@link #POWER_GROSS}: a method given another phase's power, never a known failure. */
+    static boolean grosslyOff(PowerRow row) {
+        return row.relError() > POWER_GROSS;
+    }
+
+    /**
      * Methods that draw different power per CPU-second (issue 14): {@code phaseA}'s windows at 60 W,
      * {@code phaseB}'s at 30 W, 500 ms each with 150 ms at 0 W between (longer than the 100 ms attribution
      * interval, so that no interval holds both). The trace is written in wall-clock time before the JVM
@@ -549,6 +562,7 @@ class TruthSuiteIT {
         }
         List<String> failures = new ArrayList<>();
         List<String> gross = new ArrayList<>();
+        List<PowerRow> rows = new ArrayList<>();
         for (Map.Entry<String, double[]> e : truth.entrySet()) {
             JsonNode m = methods.get(e.getKey());
             JsonNode dom = m == null ? null : m.path("domains").get("package:0");
@@ -558,19 +572,33 @@ class TruthSuiteIT {
             PowerRow row = new PowerRow(label, modeLabel, e.getKey().substring(PKG.length()), e.getValue()[0],
                     e.getValue()[1], agentJ, b == null ? 0 : b.asDouble(), asserted);
             POWER_ROWS.add(row);
-            // As for shares: strict runs hold every method to 2%; the build fails a method more than 2% off that
-            // is also off by more than 1.5 times its own reported bound (a few hundred samples per phase move it by
-            // ~2% alone).
-            if (row.relError() > 0.02 && (STRICT || Math.abs(row.agentJ() - row.truthJ()) > 1.5 * row.boundJ())) {
+            rows.add(row);
+            if (offTarget(row)) {
                 String f = String.format(Locale.ROOT, "%s: truth %.3f J, agent %.3f J (%.2f%% off)", row.method(),
                         row.truthJ(), row.agentJ(), 100 * row.relError());
                 failures.add(f);
-                if (row.relError() > POWER_GROSS) {
+                if (grosslyOff(row)) {
                     gross.add(f);
                 }
             }
         }
         writeTable();
+        // The fault the gross check is there for, made from this run's own figures: a ledger blind to power that
+        // splits the same joules by CPU time alone (the run's average power for every method). The check must
+        // flag it, or it could not fail: phaseA would get 45 W of its 60 W (25% off), phaseB 45 W of 30 (50%).
+        if (asserted && rows.size() == 2) {
+            double joules = rows.get(0).agentJ() + rows.get(1).agentJ();
+            double cpuA = rows.get(0).truthJ() / (rows.get(0).method().endsWith("A") ? wattsA : wattsB);
+            double cpuB = rows.get(1).truthJ() / (rows.get(1).method().endsWith("A") ? wattsA : wattsB);
+            for (int k = 0; k < 2; k++) {
+                PowerRow real = rows.get(k);
+                PowerRow blind = new PowerRow(real.schedule(), real.mode(), real.method(), real.truthJ(), real.naiveJ(),
+                        joules * (k == 0 ? cpuA : cpuB) / (cpuA + cpuB), real.boundJ(), true);
+                assertTrue(offTarget(blind) && grosslyOff(blind), String.format(Locale.ROOT, "the check would not "
+                        + "catch a ledger blind to power: %s truth %.3f J, blind %.3f J (%.1f%% off), bound %.3f J",
+                        blind.method(), blind.truthJ(), blind.agentJ(), 100 * blind.relError(), blind.boundJ()));
+            }
+        }
         if (asserted && !gross.isEmpty()) {
             throw new AssertionError(label + " / " + modeLabel + ": methods more than "
                     + (int) (100 * POWER_GROSS) + "% from their true joules (a method given another phase's power):\n  "
