@@ -46,8 +46,7 @@ public final class DiffCommand {
         List<String> failures = diff.failures(o.failAbovePct);
         if (failures.isEmpty()) {
             out.println(String.format(Locale.ROOT, "[energy] diff: no significant growth above %s%%: pass"
-                    + " (the total and the program's own methods; JDK methods are shown, not gated: their joules are"
-                    + " inside their callers')", num(o.failAbovePct)));
+                    + " (the total and the program's own methods; JDK methods are shown, not gated)", num(o.failAbovePct)));
             return 0;
         }
         out.println(String.format(Locale.ROOT, "[energy] diff: FAIL, grew significantly by more than %s%%:", num(o.failAbovePct)));
