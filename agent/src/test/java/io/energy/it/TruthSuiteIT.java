@@ -588,12 +588,14 @@ class TruthSuiteIT {
         // flag it, or it could not fail: phaseA would get 45 W of its 60 W (25% off), phaseB 45 W of 30 (50%).
         if (asserted && rows.size() == 2) {
             double joules = rows.get(0).agentJ() + rows.get(1).agentJ();
-            double cpuA = rows.get(0).truthJ() / (rows.get(0).method().endsWith("A") ? wattsA : wattsB);
-            double cpuB = rows.get(1).truthJ() / (rows.get(1).method().endsWith("A") ? wattsA : wattsB);
+            double[] cpu = new double[2]; // each method's CPU-seconds in its windows: its truth over its power
+            for (int k = 0; k < 2; k++) {
+                cpu[k] = rows.get(k).truthJ() / (rows.get(k).method().endsWith("A") ? wattsA : wattsB);
+            }
             for (int k = 0; k < 2; k++) {
                 PowerRow real = rows.get(k);
                 PowerRow blind = new PowerRow(real.schedule(), real.mode(), real.method(), real.truthJ(), real.naiveJ(),
-                        joules * (k == 0 ? cpuA : cpuB) / (cpuA + cpuB), real.boundJ(), true);
+                        joules * cpu[k] / (cpu[0] + cpu[1]), real.boundJ(), true);
                 assertTrue(offTarget(blind) && grosslyOff(blind), String.format(Locale.ROOT, "the check would not "
                         + "catch a ledger blind to power: %s truth %.3f J, blind %.3f J (%.1f%% off), bound %.3f J",
                         blind.method(), blind.truthJ(), blind.agentJ(), 100 * blind.relError(), blind.boundJ()));
