@@ -87,6 +87,18 @@ class OverheadBudgetTest {
     }
 
     @Test
+    void aQuarterWindowDecidesEarlyFromExactlyFourTimesTheBudgetNotBelow() {
+        // A budget of 1/64 (exact in binary, so the boundary is exact): at 250 ms of CPU 3 906 250 ns are allowed,
+        // four times that is 15 625 000 ns, which at 10 ns a call is 1 562 500 calls.
+        OverheadBudget atFour = new OverheadBudget(1.0 / 64, 10, S);
+        atFour.observe(0, 0, new long[2]);
+        assertEquals(List.of(1), ids(atFour.observe(S / 4, S / 4, new long[]{0, 1_562_500})), "exactly 4x decides");
+        OverheadBudget below = new OverheadBudget(1.0 / 64, 10, S);
+        below.observe(0, 0, new long[2]);
+        assertEquals(List.of(), below.observe(S / 4, S / 4, new long[]{0, 1_562_499}), "one call under 4x waits");
+    }
+
+    @Test
     void newMethodsRegisteredBetweenWindowsAreCountedFromZero() {
         budget.observe(0, 0, new long[2]);
         assertEquals(List.of(2), ids(budget.observe(S, S, new long[]{0, 10, 2_000_000})));
