@@ -88,6 +88,11 @@ public final class AsyncProfilerSampler implements StackSampler {
      * which attach's {@code status} calls mid-run, did that).
      */
     private String version;
+    /**
+     * Test seam, null outside tests: run by a restart after its last read of the running profiler and before the
+     * stop, so a test can take samples in the window that only the read after the stop sees.
+     */
+    Runnable inRestartWindow;
 
     private AsyncProfilerSampler(AsyncProfiler profiler, StackClassifier classifier, long periodNanos, String event,
                                  int maxStacks, int maxDepth) {
@@ -319,6 +324,9 @@ public final class AsyncProfilerSampler implements StackSampler {
             if (diff.size() > maxStacks || nowNanos - startedAt > ROTATE_NANOS) {
                 // Restart: the profiler's table and ours are emptied; what was sampled since the read above
                 // is read once more after the stop, so nothing is lost in between.
+                if (inRestartWindow != null) {
+                    inRestartWindow.run();
+                }
                 execute("stop");
                 diff.collect(execute(DUMP), out);
                 rotations++;

@@ -50,10 +50,14 @@ class AsyncProfilerSamplerTest {
 
     /** Samples × period against the CPU the burner's own clock counted: ±50% (timer ticks, a loaded machine). */
     private static void assertSamplesMatchCpu(long[] got, Burner b, String what) {
-        double ratio = got[0] * (double) PERIOD / b.usedNanos();
-        assertTrue(ratio > 0.5 && ratio < 1.5, what + ": " + got[0] + " samples of " + PERIOD / MS + " ms for "
-                + b.usedNanos() / MS + " ms of CPU");
+        assertThreadSamplesMatchCpu(got[0], b, what);
         assertEquals(got[0], got[1], "every sample of burn is on the burner's thread");
+    }
+
+    private static void assertThreadSamplesMatchCpu(long samples, Burner b, String what) {
+        double ratio = samples * (double) PERIOD / b.usedNanos();
+        assertTrue(ratio > 0.5 && ratio < 1.5, what + ": " + samples + " samples of " + PERIOD / MS + " ms for "
+                + b.usedNanos() / MS + " ms of CPU");
     }
 
     @Test
@@ -104,12 +108,31 @@ class AsyncProfilerSamplerTest {
         AsyncProfilerSampler s = AsyncProfilerSampler.start(IDS, 64, PERIOD, "ctimer", 0);
         try {
             Burner b = Burner.burnOnItsOwnThread(600 * MS);
-            assertSamplesMatchCpu(burnSamples(s.harvest(System.nanoTime(), true), b.nativeTid()), b,
-                    "across the restart");
+            // A burner joined before the harvest is all read by its first dump; only CPU burned inside the restart,
+            // between that dump and the stop, proves the read after the stop (it ran in no window before: a review
+            // found the test passing with that read removed).
+            Burner[] inWindow = new Burner[1];
+            s.inRestartWindow = () -> {
+                try {
+                    inWindow[0] = Burner.burnOnItsOwnThread(400 * MS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            StackSamples across = s.harvest(System.nanoTime(), true);
+            s.inRestartWindow = null;
             assertEquals(1, s.rotations());
+            assertNotNull(inWindow[0], "the restart ran the window's burn: " + s.problem());
+            long[] before = burnSamples(across, b.nativeTid());
+            long[] window = burnSamples(across, inWindow[0].nativeTid());
+            assertThreadSamplesMatchCpu(before[1], b, "burned before the harvest");
+            assertThreadSamplesMatchCpu(window[1], inWindow[0], "burned between the last dump and the stop");
+            assertEquals(before[0], before[1] + window[1], "every sample of burn is on one of the burners' threads");
+
             Burner more = Burner.burnOnItsOwnThread(400 * MS);
-            assertSamplesMatchCpu(burnSamples(s.harvest(System.nanoTime(), true), more.nativeTid()), more,
-                    "after the restart");
+            StackSamples after = s.harvest(System.nanoTime(), true);
+            assertSamplesMatchCpu(burnSamples(after, more.nativeTid()), more, "after the restart");
+            assertEquals(0, burnSamples(after, inWindow[0].nativeTid())[1], "the window's samples came once");
             assertEquals(2, s.rotations());
             assertNull(s.problem());
         } finally {
