@@ -33,9 +33,8 @@ final class SourceProbes {
         return ReplayPowerSource.probe(config.replay());
     }
 
-    static ProbeResult estimate(Config config) {
+    static ProbeResult estimate(Config config, ProcStat stat) {
         List<String> found = new ArrayList<>();
-        ProcStat stat = new ProcStat();
         int cpus = stat.machineStatReadable() && stat.machineCpus() > 0 ? stat.machineCpus() : stat.cpus();
         found.add(String.format(Locale.ROOT, "CPU-time model: %.2f W idle, %.2f W busy per logical CPU x %d CPUs "
                         + "(Cloud Carbon Footprint averages; estimate.idle.watts / estimate.busy.watts override them)%s",

@@ -24,11 +24,16 @@ public final class SourceSelector {
 
     /** Every probe, usable or not, for {@code doctor}. */
     public static List<ProbeResult> probeAll(Config config) {
+        return probeAll(config, new ProcStat());
+    }
+
+    /** {@link #probeAll(Config)} with the estimate's CPUs counted by {@code stat}: tests give it a fake machine. */
+    static List<ProbeResult> probeAll(Config config, ProcStat stat) {
         List<ProbeResult> out = new ArrayList<>();
         out.add(SourceProbes.rapl(config));
         out.add(SourceProbes.nvml(config));
         out.add(SourceProbes.replay(config));
-        out.add(SourceProbes.estimate(config));
+        out.add(SourceProbes.estimate(config, stat));
         return out;
     }
 

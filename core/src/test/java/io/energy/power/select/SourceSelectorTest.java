@@ -2,7 +2,9 @@ package io.energy.power.select;
 
 import io.energy.config.Config;
 import io.energy.config.ConfigParser;
+import io.energy.power.FakeProcStat;
 import io.energy.power.PowerSource;
+import io.energy.power.ProbeResult;
 import io.energy.power.ProcStat;
 import io.energy.power.rapl.FakePowercap;
 import io.energy.power.replay.RecordingPowerSource;
@@ -33,26 +35,47 @@ class SourceSelectorTest {
         return SourceSelector.select(c, new ProcStat(), log::add);
     }
 
-    @Test
-    void doctorsProbeLooksForEverySourceInOrderAndDescribesTheModelWithItsWatts() {
+    /** What "this JVM may use" means: the JVM's own count, a container's limit where there is one. */
+    private static final int JVM_CPUS = Runtime.getRuntime().availableProcessors();
+    private static final String MODEL = "CPU-time model: 1.25 W idle, 4.50 W busy per logical CPU x ";
+    private static final String WATTS_FROM = " CPUs (Cloud Carbon Footprint averages; estimate.idle.watts / "
+            + "estimate.busy.watts override them)";
+
+    private List<ProbeResult> probeAll(ProcStat stat) {
         FakePowercap fake = new FakePowercap(tmp.resolve("powercap")).twoSockets();
         Config c = ConfigParser.parse("rapl.root=" + fake.root + ",estimate.idle.watts=1.25,estimate.busy.watts=4.5",
                 new Properties());
-        List<io.energy.power.ProbeResult> r = SourceSelector.probeAll(c);
-        assertEquals(List.of("rapl", "nvml", "replay", "estimate"),
-                r.stream().map(io.energy.power.ProbeResult::source).toList());
+        return SourceSelector.probeAll(c, stat);
+    }
+
+    @Test
+    void doctorsProbeLooksForEverySourceInOrderAndModelsTheCpusOfTheMachineWhoseBusyTimeItReads() throws IOException {
+        // The host's CPU count is the fake file's, set apart from the JVM's: where the two are equal (any machine
+        // without a container's limit, this one included) a model of the JVM's CPUs would pass for the machine's.
+        int host = JVM_CPUS + 6;
+        List<ProbeResult> r = probeAll(FakeProcStat.machineOf(host, tmp.resolve("stat")));
+        assertEquals(List.of("rapl", "nvml", "replay", "estimate"), r.stream().map(ProbeResult::source).toList());
         assertTrue(r.get(0).usable(), "the fake powercap tree is found: " + r.get(0));
         assertFalse(r.get(2).usable(), "no replay trace was given");
-        io.energy.power.ProbeResult est = r.get(3);
+        ProbeResult est = r.get(3);
         assertTrue(est.usable());
-        ProcStat stat = new ProcStat();
-        int cpus = stat.machineStatReadable() && stat.machineCpus() > 0 ? stat.machineCpus() : stat.cpus();
-        assertTrue(est.found().get(0).startsWith("CPU-time model: 1.25 W idle, 4.50 W busy per logical CPU x " + cpus
-                + " CPUs"), est.found().get(0));
-        assertEquals(stat.cpus() < cpus, est.found().get(0).contains("a container's limit"), est.found().get(0));
-        assertEquals(stat.machineStatReadable() ? "machine-wide CPU time from /proc/stat: readable"
-                : "machine-wide CPU time from /proc/stat: NOT readable, so only this process's CPU time is modelled",
-                est.found().get(1));
+        assertEquals(MODEL + host + WATTS_FROM + "; this JVM may use " + JVM_CPUS + " of them (a container's limit): "
+                + "the model is the machine's, as /proc/stat is", est.found().get(0));
+        assertEquals("machine-wide CPU time from /proc/stat: readable", est.found().get(1));
+    }
+
+    @Test
+    void doctorsProbeModelsTheJvmsCpusWhereProcStatCountsNone() throws IOException {
+        Path noCpuLines = tmp.resolve("stat");
+        Files.writeString(noCpuLines, "intr 12345 0 0\nctxt 999\nbtime 1700000000\n");
+        ProbeResult est = probeAll(FakeProcStat.over(noCpuLines)).get(3);
+        assertEquals(MODEL + JVM_CPUS + WATTS_FROM, est.found().get(0), "readable, but no cpuN line to count");
+        assertEquals("machine-wide CPU time from /proc/stat: readable", est.found().get(1));
+
+        est = probeAll(FakeProcStat.over(tmp.resolve("missing"))).get(3);
+        assertEquals(MODEL + JVM_CPUS + WATTS_FROM, est.found().get(0), "no /proc/stat");
+        assertEquals("machine-wide CPU time from /proc/stat: NOT readable, so only this process's CPU time is "
+                + "modelled", est.found().get(1));
     }
 
     @Test
