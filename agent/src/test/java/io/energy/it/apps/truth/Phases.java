@@ -3,13 +3,18 @@ package io.energy.it.apps.truth;
 import io.energy.it.apps.Truth;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The per-method-power case: methods that draw different power per CPU-second. The suite writes a
@@ -40,19 +45,27 @@ public final class Phases {
                 schedule.add(new Phase(f[1], Long.parseLong(f[2]), Long.parseLong(f[3])));
             }
         }
-        // Warm both methods up (while the trace says 0 W) so that the JIT is done before the first window.
-        long warm = Math.min(epochNanos() + 1_000_000_000L, schedule.get(0).start() - 50_000_000L);
+        // Warm both methods up (while the trace says 0 W) so that the JIT is done before the first window. The
+        // warm-up ends a second before it: the agent splits the energy between two harvests of its stack sampler
+        // over the samples taken between them, and harvests early when the power changes, so samples taken at 0 W
+        // since the last harvest share the first interval of the first phase (warm-up samples of both methods, at
+        // phaseA's watts). Harvests are a few hundred milliseconds apart once the harvest's code is warm.
+        long warm = Math.min(epochNanos() + 1_000_000_000L, schedule.get(0).start() - 1_000_000_000L);
         while (epochNanos() < warm) {
             phaseA(epochNanos() + 5_000_000L);
             phaseB(epochNanos() + 5_000_000L);
         }
         StringBuilder out = new StringBuilder();
+        OtherThreads others = new OtherThreads();
         for (Phase p : schedule) {
-            // The other threads' CPU is read before the last few milliseconds of waiting (reading /proc takes
-            // a while on a loaded machine, and the phase must start on time); this thread's own CPU is read
-            // from its CPU clock right at the start and end of the phase.
-            sleepUntil(p.start() - 3_000_000L);
-            long others0 = processCpuNanos() - Truth.cpu();
+            // The other threads are listed and their files opened in the middle of the gap, far from any phase;
+            // beside the phase only the open files are read again (a fraction of a millisecond: listing and
+            // opening /proc took 1-2.5 ms a phase, CPU at 0 W that the agent gave the phase's watts). This thread's
+            // own CPU is read from its CPU clock right at the start and end of the phase.
+            sleepUntil(p.start() - 75_000_000L);
+            others.refresh();
+            sleepUntil(p.start() - 1_000_000L);
+            others.read();
             sleepUntil(p.start());
             long cpu0 = Truth.cpu();
             long t0 = epochNanos();
@@ -63,8 +76,7 @@ public final class Phases {
             }
             long t1 = epochNanos();
             long cpu1 = Truth.cpu();
-            long others1 = processCpuNanos() - Truth.cpu();
-            long proc = (cpu1 - cpu0) + Math.max(0, others1 - others0);
+            long proc = (cpu1 - cpu0) + others.read();
             out.append("phase ").append(Truth.PKG).append(p.method().equals("A") ? "Phases.phaseA" : "Phases.phaseB")
                     .append(' ').append(t0).append(' ').append(t1).append(' ').append(cpu1 - cpu0).append(' ')
                     .append(proc).append('\n');
@@ -72,7 +84,7 @@ public final class Phases {
         Truth.fact("phases", Integer.toString(schedule.size()));
         Truth.finish(args[0]);
         Files.writeString(Path.of(args[0]), out.toString(), StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
     }
 
     /** Computes until the wall clock reaches {@code endEpochNs}. */
@@ -114,38 +126,93 @@ public final class Phases {
         return System.nanoTime() + OFFSET;
     }
 
-    /** Sleeps to 2 ms before {@code t}, then spins to it: phases start within microseconds of their window. */
-    static void sleepUntil(long t) throws InterruptedException {
+    /**
+     * Parks to {@link #SPIN_NANOS} before {@code t}, then spins to it: phases start within microseconds of their
+     * window. The spin is short because it is CPU of this process at 0 W right beside a phase: the agent, which reads
+     * power once per interval, cannot tell it from the phase it precedes and gives it the phase's watts (a 2 ms spin
+     * plus the sleep's wake-up took about 0.8% of the windows' energy, measured on 2026-12-03).
+     */
+    static void sleepUntil(long t) {
         long left;
-        while ((left = t - epochNanos()) > 2_000_000L) {
-            Thread.sleep((left - 2_000_000L) / 1_000_000L, 0);
+        while ((left = t - epochNanos()) > SPIN_NANOS) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left - SPIN_NANOS);
         }
         while (epochNanos() < t) {
             Thread.onSpinWait();
         }
     }
 
+    /** How long before a phase the wait stops parking and spins (parkNanos wakes within ~0.1 ms here). */
+    private static final long SPIN_NANOS = 300_000L;
+
     /**
-     * CPU time of every thread of the process, ns, from /proc/self/task/N/schedstat (nanosecond counters;
-     * this thread's own from its CPU clock, since schedstat lags by up to a tick for a running thread).
+     * The CPU time of every other thread of the process, from {@code /proc/self/task/N/schedstat} (nanosecond
+     * counters), with each file opened once and read again in place ({@code pread} at offset 0 makes procfs
+     * produce the line anew).
      */
-    static long processCpuNanos() throws IOException {
-        long own = Truth.cpu();
-        String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
-        long sum = own;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path t : tasks) {
-                if (t.getFileName().toString().equals(self)) {
-                    continue;
+    static final class OtherThreads {
+        private final String self;
+        private final Map<String, FileChannel> files = new HashMap<>();
+        private final Map<String, Long> last = new HashMap<>();
+        private final ByteBuffer buf = ByteBuffer.allocate(128);
+
+        OtherThreads() throws IOException {
+            self = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+        }
+
+        /** Opens the files of threads that started since the last call, and closes those of threads that ended. */
+        void refresh() throws IOException {
+            java.util.Set<String> alive = new java.util.HashSet<>();
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+                for (Path t : tasks) {
+                    String tid = t.getFileName().toString();
+                    if (tid.equals(self)) {
+                        continue;
+                    }
+                    alive.add(tid);
+                    if (!files.containsKey(tid)) {
+                        try {
+                            files.put(tid, FileChannel.open(t.resolve("schedstat"), StandardOpenOption.READ));
+                        } catch (IOException gone) {
+                            alive.remove(tid); // ended between the listing and the open
+                        }
+                    }
                 }
-                try {
-                    String s = Files.readString(t.resolve("schedstat"));
-                    sum += Long.parseLong(s.substring(0, s.indexOf(' ')));
-                } catch (IOException | RuntimeException gone) {
-                    // the thread ended between the listing and the read
+            }
+            for (java.util.Iterator<Map.Entry<String, FileChannel>> it = files.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, FileChannel> e = it.next();
+                if (!alive.contains(e.getKey())) {
+                    e.getValue().close();
+                    last.remove(e.getKey());
+                    it.remove();
                 }
             }
         }
-        return sum;
+
+        /**
+         * Reads every open file; returns the CPU the other threads used since the previous read (threads read for
+         * the first time count from that read on; a thread that ended since keeps its last value).
+         */
+        long read() {
+            long sum = 0;
+            for (Map.Entry<String, FileChannel> e : files.entrySet()) {
+                buf.clear();
+                long ns;
+                try {
+                    e.getValue().read(buf, 0);
+                    ns = 0;
+                    for (int i = 0; i < buf.position() && buf.get(i) >= '0' && buf.get(i) <= '9'; i++) {
+                        ns = ns * 10 + (buf.get(i) - '0');
+                    }
+                } catch (IOException ended) {
+                    continue;
+                }
+                Long before = last.put(e.getKey(), ns);
+                if (before != null) {
+                    sum += Math.max(0, ns - before);
+                }
+            }
+            return sum;
+        }
     }
 }
