@@ -245,8 +245,16 @@ public final class AsyncProfilerSampler implements StackSampler {
     }
 
     static String platform() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        return platform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+    }
+
+    /**
+     * The folder of async-profiler's jar that holds the native library for this OS and CPU (the JDK's {@code os.name}
+     * and {@code os.arch}), or null where it ships none.
+     */
+    static String platform(String osName, String osArch) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        String arch = osArch.toLowerCase(Locale.ROOT);
         if (os.contains("linux")) {
             if (arch.equals("amd64") || arch.equals("x86_64")) {
                 return "linux-x64";
@@ -261,8 +269,12 @@ public final class AsyncProfilerSampler implements StackSampler {
 
     /** A libasyncProfiler mapped into this process that is not ours, or null (Linux: /proc/self/maps). */
     static String otherProfilerLoaded() {
+        return otherProfilerLoaded(Path.of("/proc/self/maps"));
+    }
+
+    /** The path of the first libasyncProfiler in a {@code /proc/PID/maps} file, or null (also if it cannot be read). */
+    static String otherProfilerLoaded(Path maps) {
         try {
-            Path maps = Path.of("/proc/self/maps");
             if (!Files.isReadable(maps)) {
                 return null;
             }

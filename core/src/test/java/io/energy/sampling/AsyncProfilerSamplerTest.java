@@ -2,7 +2,11 @@ package io.energy.sampling;
 
 import com.acme.burn.Burner;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -159,5 +163,38 @@ class AsyncProfilerSamplerTest {
         } finally {
             s.stop();
         }
+    }
+
+    @Test
+    void eachOsAndCpuFindsTheFolderItsNativeLibraryShipsInAndOthersFindNone() {
+        // The names the JDK gives os.name and os.arch on each platform async-profiler's jar ships a library for.
+        assertEquals("linux-x64", AsyncProfilerSampler.platform("Linux", "amd64"));
+        assertEquals("linux-x64", AsyncProfilerSampler.platform("Linux", "x86_64"));
+        assertEquals("linux-arm64", AsyncProfilerSampler.platform("Linux", "aarch64"));
+        assertEquals("linux-arm64", AsyncProfilerSampler.platform("Linux", "arm64"));
+        assertEquals("macos", AsyncProfilerSampler.platform("Mac OS X", "aarch64"));
+        assertEquals("macos", AsyncProfilerSampler.platform("Mac OS X", "x86_64"));
+        // No library: the agent must fall back (JFR's CPU-time sampler, then the call paths), not load a wrong one.
+        assertNull(AsyncProfilerSampler.platform("Linux", "riscv64"));
+        assertNull(AsyncProfilerSampler.platform("Linux", "ppc64le"));
+        assertNull(AsyncProfilerSampler.platform("Windows 11", "amd64"));
+        assertNull(AsyncProfilerSampler.platform("FreeBSD", "amd64"));
+    }
+
+    @Test
+    void anotherAsyncProfilerMappedIntoTheProcessIsFoundByItsLibrarysPath(@TempDir Path dir) throws IOException {
+        // The lines of /proc/self/maps: address range, permissions, offset, device, inode, then the file.
+        Path maps = dir.resolve("maps");
+        Files.writeString(maps, String.join("\n",
+                "7f01c0000000-7f01c0021000 rw-p 00000000 00:00 0 ",
+                "7f01c1000000-7f01c1200000 r-xp 00000000 08:01 131 /usr/lib/jvm/lib/server/libjvm.so",
+                "7f01c2000000-7f01c2100000 r-xp 00000000 08:01 4242 /opt/pyroscope/libasyncProfiler.so",
+                "7f01c3000000-7f01c3100000 r-xp 00000000 08:01 4343 /opt/other/libasyncProfiler.so", ""));
+        assertEquals("/opt/pyroscope/libasyncProfiler.so", AsyncProfilerSampler.otherProfilerLoaded(maps),
+                "the first one mapped, by its whole path");
+        Files.writeString(maps, "7f01c1000000-7f01c1200000 r-xp 00000000 08:01 131 /usr/lib/jvm/lib/server/libjvm.so\n"
+                + "7f01c5000000-7f01c5100000 r-xp 00000000 08:01 77 /tmp/energy-asprof-5310427.so\n");
+        assertNull(AsyncProfilerSampler.otherProfilerLoaded(maps), "no other profiler: ours has its own name");
+        assertNull(AsyncProfilerSampler.otherProfilerLoaded(dir.resolve("absent")), "no maps file (not Linux)");
     }
 }

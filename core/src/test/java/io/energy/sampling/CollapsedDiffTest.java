@@ -58,6 +58,15 @@ class CollapsedDiffTest {
     @Test
     void linesWithoutACountAreIgnored() {
         assertEquals(Map.of("A.b", 1L), samples("garbage\nA.main;A.b 1\nA.main;A.c x\n\n"));
+        // A count with no stack before it neither counts nor takes the count of the line before it.
+        assertEquals(Map.of("A.b", 2L), samples("A.main;A.b 3\n 7\n"));
+    }
+
+    @Test
+    void aStackWhoseCountDidNotRiseIsNotClassifiedSoItsFramesAreNotNamed() {
+        // Classifying names the frames (ids in the method registry): a stack with no new samples must cost nothing.
+        assertEquals(Map.of("A.b", 1L), samples("A.main;A.b 1\nA.main;A.z 0\n"));
+        assertEquals(java.util.Set.of("A.main", "A.b"), ids.keySet());
     }
 
     @Test
@@ -79,6 +88,9 @@ class CollapsedDiffTest {
         assertEquals(-1, frameEnd("[no tid here];A.b"));
         assertEquals(-1, frameEnd("A.main;A.b"));
         assertEquals(-1, frameEnd("[x tid=];A.b"));
+        // The frame must end inside the range given: here the range stops at its ']'.
+        assertEquals(-1, CollapsedDiff.threadFrameEnd("[a tid=1];A.b", 0, 8));
+        assertEquals(StackSamples.NO_THREAD, CollapsedDiff.threadId("A.main;A.b", 0, 10), "no thread frame at all");
         String line = "[Thread-0 tid=12]";
         assertEquals(line.length() - 1, frameEnd(line));
         assertEquals(12L, CollapsedDiff.threadId(line, 0, line.length() - 1));
@@ -87,7 +99,7 @@ class CollapsedDiffTest {
     @Test
     void everyDigitOfAThreadIdIsReadIncludingZeroAndNine() {
         // Linux thread ids are any number: the ends of the digit range must not end the id.
-        for (long tid : new long[]{10, 90, 109, 1234567890}) {
+        for (long tid : new long[]{0, 10, 90, 109, 1234567890}) {
             String line = "[w tid=" + tid + "];A.b";
             int end = frameEnd(line);
             assertEquals(line.indexOf(']'), end, line);
