@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The choices of a stack sampler. async-profiler is started in this JVM (its sampling of the test JVM is harmless and
@@ -57,6 +58,48 @@ class SamplerSelectorTest {
             } finally {
                 c.sampler().stop();
             }
+        }
+    }
+
+    /**
+     * async-profiler refuses an event it does not know ({@code start,event=bogus}: "Unsupported event type"), so
+     * auto falls through it. The host is told once, in async-profiler's own words (its IllegalStateException's
+     * message, not the exception's class name); JFR's absence on this JVM is only noted, because auto never asked
+     * for JFR.
+     */
+    @Test
+    void autoWhereAsyncProfilerRefusesTheEventSaysWhyOnceAndFallsBackToPaths() {
+        assumeFalse(JfrCpuTimeSampler.available(), "this JVM has the JFR CPU-time sampler");
+        List<String> problems = new ArrayList<>();
+        SamplerSelector.Choice c = SamplerSelector.select("auto", "bogus", IDS, 64, 10_000_000L, 100, problems::add);
+        assertNull(c.sampler());
+        assertEquals("call-paths (fallback: no stack sampler could run)", c.label());
+        assertEquals(List.of("async-profiler not used: async-profiler did not start (Unsupported event type)"),
+                problems);
+        assertEquals(3, c.notes().size(), c.notes().toString());
+        assertEquals(problems.get(0), c.notes().get(0), "the note carries the same reason as the problem");
+        assertTrue(c.notes().get(1).startsWith("JFR CPU-time sampler not used: this JVM has no JFR CPU-time sampler"),
+                c.notes().get(1));
+        assertTrue(c.notes().get(2).startsWith("CPU energy follows the instrumented call paths only"));
+    }
+
+    /**
+     * The same refusal on a JVM that has the JFR CPU-time sampler (JDK 25: skipped on 17): auto takes JFR's sampler
+     * instead of dropping to the call paths, and keeps why async-profiler was not used.
+     */
+    @Test
+    void autoWhereAsyncProfilerRefusesTheEventTakesTheJfrSamplerWhereTheJvmHasIt() {
+        assumeTrue(JfrCpuTimeSampler.available(), "this JVM has no JFR CPU-time sampler");
+        List<String> problems = new ArrayList<>();
+        SamplerSelector.Choice c = SamplerSelector.select("auto", "bogus", IDS, 64, 10_000_000L, 100, problems::add);
+        try {
+            assertEquals("jfr-cpu-time", c.sampler().name());
+            assertEquals(c.sampler().describe(), c.label());
+            assertEquals(List.of("async-profiler not used: async-profiler did not start (Unsupported event type)"),
+                    c.notes());
+            assertEquals(c.notes(), problems);
+        } finally {
+            c.sampler().stop();
         }
     }
 }
