@@ -66,4 +66,13 @@ class StackClassifierEdgeTest {
         assertEquals("p.A0x.", StackClassifier.normalise("p/A0x."));
         assertEquals("p.A0x.m", StackClassifier.normalise("p/A0x.m"));
     }
+
+    /**
+     * A name may begin with {@code 0x} (the JVM allows any package name a generator writes): its hidden class's
+     * address is dropped all the same, so its lambda stays one frame across runs.
+     */
+    @Test
+    void anAddressIsDroppedAlsoFromANameThatBeginsWithZeroX() {
+        assertEquals("0xdead.Gen$$Lambda.run", StackClassifier.normalise("0xdead/Gen$$Lambda/0x0000000800c0b000.run"));
+    }
 }
