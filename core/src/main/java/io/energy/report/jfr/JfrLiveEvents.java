@@ -54,7 +54,7 @@ public final class JfrLiveEvents implements LiveEvents {
     private long[] lastOthers;
     private int[] columns;
     /** Which domains add up to a total ({@link Domain#inTotal()}), index-aligned with {@link #columns}. */
-    private boolean[] inTotal;
+    private volatile boolean[] inTotal;
     private boolean estimated;
     private boolean baselineNeeded;
     private long lastFlushNanos = System.nanoTime();
@@ -153,10 +153,11 @@ public final class JfrLiveEvents implements LiveEvents {
             List<Domain> domains = l.domains();
             List<String> kinds = domains.stream().map(Domain::kind).toList();
             columns = DomainColumns.of(kinds);
-            inTotal = new boolean[domains.size()];
-            for (int d = 0; d < inTotal.length; d++) {
-                inTotal[d] = domains.get(d).inTotal();
+            boolean[] total = new boolean[domains.size()];
+            for (int d = 0; d < total.length; d++) {
+                total[d] = domains.get(d).inTotal();
             }
+            inTotal = total; // published whole: application threads read it for their long calls' estimates
             lastStatic = new long[domains.size()];
             lastOthers = new long[domains.size()];
             estimated = domains.stream().anyMatch(Domain::estimated);
@@ -287,17 +288,20 @@ public final class JfrLiveEvents implements LiveEvents {
 
     @Override
     public LongCallSink longCalls(MethodRegistry reg) {
-        return new LongCalls(reg, samplePeriodNanos);
+        return new LongCalls(reg, samplePeriodNanos, () -> inTotal);
     }
 
     /** Runs on the application thread that made the call: commit there so the stack is the caller's. */
     static final class LongCalls implements LongCallSink {
         private final MethodRegistry registry;
         private final long periodNanos;
+        /** Which domains add to a total, once the first interval has named them (null before). */
+        private final java.util.function.Supplier<boolean[]> inTotal;
 
-        LongCalls(MethodRegistry registry, long periodNanos) {
+        LongCalls(MethodRegistry registry, long periodNanos, java.util.function.Supplier<boolean[]> inTotal) {
             this.registry = registry;
             this.periodNanos = periodNanos;
+            this.inTotal = inTotal;
         }
 
         @Override
@@ -313,14 +317,19 @@ public final class JfrLiveEvents implements LiveEvents {
             long duration = ticks * periodNanos;
             e.method = info == null ? "(method " + node.methodId + ")" : info.display();
             e.callDuration = duration;
-            e.estimatedEnergy = estimate(node.ledgerNode, duration);
+            e.estimatedEnergy = estimate(node.ledgerNode, duration, inTotal.get());
             if (e.shouldCommit()) {
                 e.commit();
             }
         }
 
-        /** The path's average self power so far × the call's duration; the ledger node is read without its lock. */
-        static double estimate(Object ledgerNode, long durationNanos) {
+        /**
+         * The path's average self power so far × the call's duration, over the domains that add to a total (RAPL's
+         * core and uncore are inside their package, psys holds package and DRAM: counting them too would bill the
+         * same joules twice); every domain while {@code inTotal} is null (no interval yet, so no energy either). The
+         * ledger node is read without its lock.
+         */
+        static double estimate(Object ledgerNode, long durationNanos, boolean[] inTotal) {
             if (!(ledgerNode instanceof LedgerNode l)) {
                 return Double.NaN;
             }
@@ -329,8 +338,11 @@ public final class JfrLiveEvents implements LiveEvents {
                 return Double.NaN;
             }
             long nj = 0;
-            for (long v : l.selfNanoJoules) {
-                nj += v;
+            long[] self = l.selfNanoJoules;
+            for (int d = 0; d < self.length; d++) {
+                if (inTotal == null || d >= inTotal.length || inTotal[d]) {
+                    nj += self[d];
+                }
             }
             return nj / 1e9 * ((double) durationNanos / wall);
         }

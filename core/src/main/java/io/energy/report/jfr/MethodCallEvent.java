@@ -26,7 +26,7 @@ public final class MethodCallEvent extends jdk.jfr.Event {
     long callDuration;
 
     @Label("Estimated Energy (J)")
-    @Description("The call path's average power so far (its own frames, all domains) × the call's duration, in "
+    @Description("The call path's average power so far (its own frames, the domains that add to a total) × the call's duration, in "
             + "joules; NaN before the path's first attributed interval. A rough guide: energy.jfr has the "
             + "attributed figures")
     double estimatedEnergy;

@@ -3,6 +3,7 @@ package io.energy.report.jfr;
 import io.energy.attribute.IntervalInput;
 import io.energy.config.ConfigParser;
 import io.energy.attribute.LedgerNode;
+import io.energy.power.Domain;
 import io.energy.bridge.EnergyBridge;
 import io.energy.bridge.PathNode;
 import jdk.jfr.Recording;
@@ -350,14 +351,30 @@ class JfrLiveEventsTest {
         LedgerNode n = fx.hashNode;
         n.selfNanoJoules[0] = 5_000_000_003L;
         n.selfNanoJoules[2] = 1_000_000_001L;
-        assertTrue(Double.isNaN(JfrLiveEvents.LongCalls.estimate("not a ledger node", 6_000_000L)));
-        assertTrue(Double.isNaN(JfrLiveEvents.LongCalls.estimate(null, 6_000_000L)));
+        assertTrue(Double.isNaN(JfrLiveEvents.LongCalls.estimate("not a ledger node", 6_000_000L, null)));
+        assertTrue(Double.isNaN(JfrLiveEvents.LongCalls.estimate(null, 6_000_000L, null)));
         n.wallNanos = 0;
-        assertTrue(Double.isNaN(JfrLiveEvents.LongCalls.estimate(n, 6_000_000L)), "no time yet: no power");
+        assertTrue(Double.isNaN(JfrLiveEvents.LongCalls.estimate(n, 6_000_000L, null)), "no time yet: no power");
         n.wallNanos = -1;
-        assertTrue(Double.isNaN(JfrLiveEvents.LongCalls.estimate(n, 6_000_000L)));
+        assertTrue(Double.isNaN(JfrLiveEvents.LongCalls.estimate(n, 6_000_000L, null)));
         n.wallNanos = 2_000_000L;
-        assertEquals(6.000_000_004 * 3, JfrLiveEvents.LongCalls.estimate(n, 6_000_000L), 1e-9,
+        assertEquals(6.000_000_004 * 3, JfrLiveEvents.LongCalls.estimate(n, 6_000_000L, null), 1e-9,
                 "6 J in 2 ms of self time, for a 6 ms call");
+    }
+
+    @Test
+    void aLongCallsEstimateLeavesOutDomainsThatLieInsideOthers() {
+        // RAPL's package (in a total), its core zone (inside the package) and DRAM (in a total): 3 J, 2 J and 1 J in
+        // 2 ms of self time. Adding the core's 2 J would bill joules the package already holds.
+        LedgerNode n = new LedgerFixture().hashNode;
+        n.selfNanoJoules[0] = 3_000_000_000L;
+        n.selfNanoJoules[1] = 2_000_000_000L;
+        n.selfNanoJoules[2] = 1_000_000_000L;
+        n.wallNanos = 2_000_000L;
+        boolean[] inTotal = {Domain.inTotal(Domain.PACKAGE), Domain.inTotal(Domain.CORE), Domain.inTotal(Domain.DRAM)};
+        assertEquals(4.0 * 3, JfrLiveEvents.LongCalls.estimate(n, 6_000_000L, inTotal), 1e-9,
+                "package and DRAM, 4 J in 2 ms, for a 6 ms call");
+        assertEquals(6.0 * 3, JfrLiveEvents.LongCalls.estimate(n, 6_000_000L, null), 1e-9,
+                "before the first interval names the domains: all of them");
     }
 }
