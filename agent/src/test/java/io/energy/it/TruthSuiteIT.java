@@ -575,13 +575,15 @@ class TruthSuiteIT {
                     e.getValue()[1], agentJ, b == null ? 0 : b.asDouble(), asserted);
             POWER_ROWS.add(row);
             rows.add(row);
+            String f = String.format(Locale.ROOT, "%s: truth %.3f J, agent %.3f J (%.2f%% off, bound %.3f J)",
+                    row.method(), row.truthJ(), row.agentJ(), 100 * row.relError(), row.boundJ());
             if (offTarget(row)) {
-                String f = String.format(Locale.ROOT, "%s: truth %.3f J, agent %.3f J (%.2f%% off)", row.method(),
-                        row.truthJ(), row.agentJ(), 100 * row.relError());
                 failures.add(f);
-                if (grosslyOff(row)) {
-                    gross.add(f);
-                }
+            }
+            // Whatever the bound: a bound widened by a loaded machine must not excuse a method given another
+            // phase's power (the blind-ledger check below proves this check can fail).
+            if (grosslyOff(row)) {
+                gross.add(f);
             }
         }
         writeTable();
@@ -598,8 +600,9 @@ class TruthSuiteIT {
                 PowerRow real = rows.get(k);
                 PowerRow blind = new PowerRow(real.schedule(), real.mode(), real.method(), real.truthJ(), real.naiveJ(),
                         joules * cpu[k] / (cpu[0] + cpu[1]), real.boundJ(), true);
-                // The gross check alone: the 2% check also asks for 1.5 times the bound, which a loaded machine
-                // widens (one run at load 5.7: phaseA's bound 19.3 J, the blind ledger 26.5 J off, under 1.5 x).
+                // The gross check, which fails the build on its own: the 2% check also asks for 1.5 times the bound,
+                // which a loaded machine widens (one run at load 5.7: phaseA's bound 19.3 J, the blind ledger 26.5 J
+                // off, under 1.5 x), so it need not flag the blind ledger there.
                 assertTrue(grosslyOff(blind), String.format(Locale.ROOT, "the check would not "
                         + "catch a ledger blind to power: %s truth %.3f J, blind %.3f J (%.1f%% off), bound %.3f J",
                         blind.method(), blind.truthJ(), blind.agentJ(), 100 * blind.relError(), blind.boundJ()));

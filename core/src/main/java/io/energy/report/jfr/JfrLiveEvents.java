@@ -304,6 +304,11 @@ public final class JfrLiveEvents implements LiveEvents {
             this.inTotal = inTotal;
         }
 
+        /** Which domains this sink's estimates add up now (null until the live events' first interval). */
+        boolean[] domainsInTotal() {
+            return inTotal.get();
+        }
+
         @Override
         public void longCall(PathNode node, int ticks) {
             if (!recorderInitialized()) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Properties;
 
 import static io.energy.report.jfr.LedgerFixture.sum;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -360,6 +361,18 @@ class JfrLiveEventsTest {
         n.wallNanos = 2_000_000L;
         assertEquals(6.000_000_004 * 3, JfrLiveEvents.LongCalls.estimate(n, 6_000_000L, null), 1e-9,
                 "6 J in 2 ms of self time, for a 6 ms call");
+    }
+
+    @Test
+    void theLongCallSinkLearnsWhichDomainsAddUpFromTheFirstInterval() {
+        // The sink runs on application threads and is made before any interval: it must see the flags the collector
+        // sets later, not a copy taken when it was made.
+        LedgerFixture fx = new LedgerFixture().run();
+        JfrLiveEvents live = new JfrLiveEvents(2_000_000L, logged::add);
+        JfrLiveEvents.LongCalls sink = (JfrLiveEvents.LongCalls) live.longCalls(fx.registry);
+        assertNull(sink.domainsInTotal(), "no interval yet: no domains named");
+        live.interval(fx.ledger, fx.interval(0, 3_000_000_001L, 400_000_003L, 20_000_000_007L), fx.source());
+        assertArrayEquals(new boolean[]{true, true, true}, sink.domainsInTotal(), "package, DRAM and GPU add up");
     }
 
     @Test

@@ -23,9 +23,10 @@ import java.util.Map;
  * program runs each method exactly in its windows, on the wall clock, and writes what happened: for each
  * phase, when it really ran, its thread's CPU time and the CPU time of every thread of the process over the
  * phase (so the truth can give the other threads, the JIT and the agent, their CPU share of the phase's
- * energy, as the physics does). Phases start within a few microseconds of their window (sleep, then spin).
+ * energy, as the physics does). Phases start within a few microseconds of their window (park, then spin).
  *
- * <p>Truth file lines: {@code phase <method> <startEpochNs> <endEpochNs> <methodCpuNs> <processCpuNs>}.
+ * <p>Truth file lines: {@code phase <method> <startEpochNs> <endEpochNs> <methodCpuNs> <processCpuNs> <threadsBorn>
+ * <threadsEnded>} (other threads found new by the read after the phase, or found ended by the reads beside it).
  */
 public final class Phases {
     private static volatile long sink;
@@ -65,7 +66,7 @@ public final class Phases {
             sleepUntil(p.start() - 75_000_000L);
             others.refresh();
             sleepUntil(p.start() - 1_000_000L);
-            others.read();
+            others.read(false);
             sleepUntil(p.start());
             long cpu0 = Truth.cpu();
             long t0 = epochNanos();
@@ -76,10 +77,15 @@ public final class Phases {
             }
             long t1 = epochNanos();
             long cpu1 = Truth.cpu();
-            long proc = (cpu1 - cpu0) + others.read();
+            // After the phase the task list is read again (no file opened unless a thread is new): a thread born
+            // during the phase (the agent's writer, started at the budget's first unweave; a compiler thread the JVM
+            // adds) used CPU in it.
+            long proc = (cpu1 - cpu0) + others.read(true);
             out.append("phase ").append(Truth.PKG).append(p.method().equals("A") ? "Phases.phaseA" : "Phases.phaseB")
                     .append(' ').append(t0).append(' ').append(t1).append(' ').append(cpu1 - cpu0).append(' ')
-                    .append(proc).append('\n');
+                    .append(proc).append(' ').append(others.born).append(' ').append(others.ended).append('\n');
+            others.born = 0;
+            others.ended = 0;
         }
         Truth.fact("phases", Integer.toString(schedule.size()));
         Truth.finish(args[0]);
@@ -155,6 +161,10 @@ public final class Phases {
         private final Map<String, FileChannel> files = new HashMap<>();
         private final Map<String, Long> last = new HashMap<>();
         private final ByteBuffer buf = ByteBuffer.allocate(128);
+        /** Threads found new, and threads found ended, by {@link #read} since these were last reset (the truth
+         * file says so for each phase: a thread that ended took the CPU it used since the last read with it). */
+        int born;
+        int ended;
 
         OtherThreads() throws IOException {
             self = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
@@ -162,23 +172,7 @@ public final class Phases {
 
         /** Opens the files of threads that started since the last call, and closes those of threads that ended. */
         void refresh() throws IOException {
-            java.util.Set<String> alive = new java.util.HashSet<>();
-            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-                for (Path t : tasks) {
-                    String tid = t.getFileName().toString();
-                    if (tid.equals(self)) {
-                        continue;
-                    }
-                    alive.add(tid);
-                    if (!files.containsKey(tid)) {
-                        try {
-                            files.put(tid, FileChannel.open(t.resolve("schedstat"), StandardOpenOption.READ));
-                        } catch (IOException gone) {
-                            alive.remove(tid); // ended between the listing and the open
-                        }
-                    }
-                }
-            }
+            java.util.Set<String> alive = openNew(null);
             for (java.util.Iterator<Map.Entry<String, FileChannel>> it = files.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, FileChannel> e = it.next();
                 if (!alive.contains(e.getKey())) {
@@ -190,26 +184,72 @@ public final class Phases {
         }
 
         /**
-         * Reads every open file; returns the CPU the other threads used since the previous read (threads read for
-         * the first time count from that read on; a thread that ended since keeps its last value).
+         * Lists the task directory and opens the file of every thread not open yet.
+         *
+         * @param opened where to put the tids opened now, or null
+         * @return the tids listed (this thread's excepted)
          */
-        long read() {
+        private java.util.Set<String> openNew(java.util.Set<String> opened) throws IOException {
+            java.util.Set<String> alive = new java.util.HashSet<>();
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+                for (Path t : tasks) {
+                    String tid = t.getFileName().toString();
+                    if (tid.equals(self)) {
+                        continue;
+                    }
+                    alive.add(tid);
+                    if (!files.containsKey(tid)) {
+                        try {
+                            files.put(tid, FileChannel.open(t.resolve("schedstat"), StandardOpenOption.READ));
+                            if (opened != null) {
+                                opened.add(tid);
+                            }
+                        } catch (IOException gone) {
+                            alive.remove(tid); // ended between the listing and the open
+                        }
+                    }
+                }
+            }
+            return alive;
+        }
+
+        /**
+         * Reads every open file; returns the CPU the other threads used since the previous read. A thread read for
+         * the first time counts from that read on, except one found by {@code adoptNew}: it was born since the last
+         * listing, and all its CPU counts. A thread that ended since keeps its last value (counted in
+         * {@link #ended}).
+         */
+        long read(boolean adoptNew) throws IOException {
+            java.util.Set<String> bornNow = new java.util.HashSet<>();
+            if (adoptNew) {
+                openNew(bornNow);
+                born += bornNow.size();
+            }
             long sum = 0;
             for (Map.Entry<String, FileChannel> e : files.entrySet()) {
                 buf.clear();
-                long ns;
+                long ns = 0;
+                int digits = 0;
                 try {
                     e.getValue().read(buf, 0);
-                    ns = 0;
                     for (int i = 0; i < buf.position() && buf.get(i) >= '0' && buf.get(i) <= '9'; i++) {
                         ns = ns * 10 + (buf.get(i) - '0');
+                        digits++;
                     }
-                } catch (IOException ended) {
+                } catch (IOException gone) {
+                    if (last.remove(e.getKey()) != null) {
+                        ended++; // once: its file stays open, unread, until the next refresh closes it
+                    }
                     continue;
+                }
+                if (digits == 0) {
+                    continue; // not a schedstat line: leave the last value as it was
                 }
                 Long before = last.put(e.getKey(), ns);
                 if (before != null) {
                     sum += Math.max(0, ns - before);
+                } else if (bornNow.contains(e.getKey())) {
+                    sum += ns;
                 }
             }
             return sum;
