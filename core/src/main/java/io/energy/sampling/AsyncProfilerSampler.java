@@ -349,6 +349,13 @@ public final class AsyncProfilerSampler implements StackSampler {
         } catch (Throwable t) {
             problem = "async-profiler failed (" + t + "); CPU energy from here on goes to (unattributed)";
             running = false;
+            // Left running, the profiler would go on sampling every thread of the host (its signals and their cost)
+            // with nobody reading it, and stop() would skip it as not running; the next session could not start it.
+            try {
+                execute("stop");
+            } catch (Throwable alreadyStoppedOrBroken) {
+                // A restart that failed after its stop, or a profiler that fails every command: nothing more to do.
+            }
             return out;
         }
         long cost = Math.max(0, threads.getCurrentThreadCpuTime() - cpu0);

@@ -145,6 +145,38 @@ class AsyncProfilerSamplerTest {
     }
 
     @Test
+    void aFailingHarvestKeepsWhatItReadSaysWhyAndLeavesTheProfilerStoppedForTheNextSession() throws Exception {
+        // A table bound of 0 stacks makes the harvest restart the profiler; the seam fails it after the first read.
+        AsyncProfilerSampler s = AsyncProfilerSampler.start(IDS, 64, PERIOD, "ctimer", 0);
+        AsyncProfilerSampler next = null;
+        try {
+            Burner b = Burner.burnOnItsOwnThread(600 * MS);
+            s.inRestartWindow = () -> {
+                throw new IllegalStateException("injected profiler fault");
+            };
+            StackSamples out = s.harvest(System.nanoTime(), true);
+            assertNotNull(out, "what was read before the fault is kept");
+            assertSamplesMatchCpu(burnSamples(out, b.nativeTid()), b, "read before the fault");
+            assertNotNull(s.problem());
+            assertTrue(s.problem().contains("injected profiler fault")
+                    && s.problem().contains("goes to (unattributed)"), s.problem());
+            assertNull(s.harvest(System.nanoTime(), true), "no harvest after the fault");
+            s.stop();
+            // A profiler left running after the fault would go on sampling every thread of the host (signals and
+            // their cost) with nobody reading it, and the next session (an attach) could not start it.
+            next = AsyncProfilerSampler.start(IDS, 64, PERIOD, "ctimer", 10_000);
+            Burner more = Burner.burnOnItsOwnThread(300 * MS);
+            assertSamplesMatchCpu(burnSamples(next.harvest(System.nanoTime(), true), more.nativeTid()), more,
+                    "the next session samples");
+        } finally {
+            s.stop();
+            if (next != null) {
+                next.stop();
+            }
+        }
+    }
+
+    @Test
     void theProbeSaysWhatItFoundAndOurOwnLibraryIsNotTakenForAnotherProfiler() {
         AsyncProfilerSampler s = AsyncProfilerSampler.start(IDS, 64, 100 * MS, "itimer", 1000);
         try {
