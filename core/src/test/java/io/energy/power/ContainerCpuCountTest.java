@@ -7,7 +7,6 @@ import io.energy.power.estimate.EstimatedPowerSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,14 +33,7 @@ class ContainerCpuCountTest {
 
     /** The host's /proc/stat: every CPU with the same busy and idle jiffies (user and idle columns). */
     private void writeStat(long busyJiffiesPerCpu, long idleJiffiesPerCpu) throws Exception {
-        StringBuilder sb = new StringBuilder("cpu  " + busyJiffiesPerCpu * HOST + " 0 0 " + idleJiffiesPerCpu * HOST
-                + " 0 0 0 0 0 0\n");
-        for (int c = 0; c < HOST; c++) {
-            sb.append("cpu").append(c).append(' ').append(busyJiffiesPerCpu).append(" 0 0 ").append(idleJiffiesPerCpu)
-                    .append(" 0 0 0 0 0 0\n");
-        }
-        sb.append("intr 12345 0 0\nctxt 999\nbtime 1700000000\nprocesses 100\nprocs_running 1\n");
-        Files.writeString(proc.resolve("stat"), sb.toString());
+        FakeProcStat.write(proc.resolve("stat"), HOST, busyJiffiesPerCpu, idleJiffiesPerCpu);
     }
 
     @Test

@@ -213,6 +213,7 @@ public final class JfrLiveEvents implements LiveEvents {
             return;
         }
         ensureDomains(l);
+        boolean[] addsUp = inTotal; // read once: the field is volatile (application threads read it) and set once
         boolean emit = !baselineNeeded;
         baselineNeeded = false;
         long window = Math.max(0, nowNanos - lastFlushNanos);
@@ -233,7 +234,7 @@ public final class JfrLiveEvents implements LiveEvents {
             for (int d = 0; d < nd; d++) {
                 delta[d] = n.selfNanoJoules[d] - st.nanoJoules[d];
                 changed |= delta[d] != 0;
-                if (inTotal[d]) { // core, uncore, psys lie inside others: not in the total
+                if (addsUp[d]) { // core, uncore, psys lie inside others: not in the total
                     variance += Math.max(0, n.selfVariance[d] - st.variance[d]);
                 }
                 st.nanoJoules[d] = n.selfNanoJoules[d];
@@ -258,7 +259,7 @@ public final class JfrLiveEvents implements LiveEvents {
             e.otherEnergy = col[DomainColumns.OTHER];
             long total = 0;
             for (int d = 0; d < nd; d++) {
-                total += inTotal[d] ? delta[d] : 0;
+                total += addsUp[d] ? delta[d] : 0;
             }
             e.totalEnergy = total / 1e9;
             e.uncertainty = 2 * Math.sqrt(variance) / 1e9;

@@ -13,8 +13,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The per-method-power case: methods that draw different power per CPU-second. The suite writes a
@@ -60,9 +64,9 @@ public final class Phases {
         OtherThreads others = new OtherThreads();
         for (Phase p : schedule) {
             // The other threads are listed and their files opened in the middle of the gap, far from any phase;
-            // beside the phase only the open files are read again (a fraction of a millisecond: listing and
-            // opening /proc took 1-2.5 ms a phase, CPU at 0 W that the agent gave the phase's watts). This thread's
-            // own CPU is read from its CPU clock right at the start and end of the phase.
+            // before the phase only the open files are read again, after it the task list too (listing, opening and
+            // reading /proc as strings took 1-2.5 ms a phase, CPU at 0 W that the agent gave the phase's watts).
+            // This thread's own CPU is read from its CPU clock right at the start and end of the phase.
             sleepUntil(p.start() - 75_000_000L);
             others.refresh();
             sleepUntil(p.start() - 1_000_000L);
@@ -141,7 +145,7 @@ public final class Phases {
     static void sleepUntil(long t) {
         long left;
         while ((left = t - epochNanos()) > SPIN_NANOS) {
-            java.util.concurrent.locks.LockSupport.parkNanos(left - SPIN_NANOS);
+            LockSupport.parkNanos(left - SPIN_NANOS);
         }
         while (epochNanos() < t) {
             Thread.onSpinWait();
@@ -172,8 +176,8 @@ public final class Phases {
 
         /** Opens the files of threads that started since the last call, and closes those of threads that ended. */
         void refresh() throws IOException {
-            java.util.Set<String> alive = openNew(null);
-            for (java.util.Iterator<Map.Entry<String, FileChannel>> it = files.entrySet().iterator(); it.hasNext(); ) {
+            Set<String> alive = openNew(null);
+            for (Iterator<Map.Entry<String, FileChannel>> it = files.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, FileChannel> e = it.next();
                 if (!alive.contains(e.getKey())) {
                     e.getValue().close();
@@ -189,8 +193,8 @@ public final class Phases {
          * @param opened where to put the tids opened now, or null
          * @return the tids listed (this thread's excepted)
          */
-        private java.util.Set<String> openNew(java.util.Set<String> opened) throws IOException {
-            java.util.Set<String> alive = new java.util.HashSet<>();
+        private Set<String> openNew(Set<String> opened) throws IOException {
+            Set<String> alive = new HashSet<>();
             try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
                 for (Path t : tasks) {
                     String tid = t.getFileName().toString();
@@ -220,7 +224,7 @@ public final class Phases {
          * {@link #ended}).
          */
         long read(boolean adoptNew) throws IOException {
-            java.util.Set<String> bornNow = new java.util.HashSet<>();
+            Set<String> bornNow = new HashSet<>();
             if (adoptNew) {
                 openNew(bornNow);
                 born += bornNow.size();
