@@ -78,7 +78,7 @@ final class BackgroundSampler implements StackSampler {
         this.premainTid = now == null ? -1 : now[0];
     }
 
-    /** The ledger's window begins now (call on the premain thread, before the collector's first interval). */
+    /** The ledger's window begins now (call where the collector takes its first readings, before its first interval). */
     void windowStarts() {
         atWindowStart = ThreadCpuSnapshot.take(taskDir);
     }

@@ -36,6 +36,13 @@ final class Collector implements Runnable {
 
         /** Something failed on the collector thread; the collector goes on (or ends, if it never started). */
         void internalError(String where, Throwable t);
+
+        /**
+         * The first readings were just taken: the ledger's window, whose energy and process CPU the intervals add
+         * up, begins here (collector thread).
+         */
+        default void windowStarted() {
+        }
     }
 
     private final Listener listener;
@@ -106,6 +113,7 @@ final class Collector implements Runnable {
         intervalStart = now;
         lastProcessCpu = stat.processCpuNanos();
         lastMachineBusy = stat.machineBusyNanos();
+        listener.windowStarted();
         sockets = io.energy.power.SocketShares.open(source, AgentLog::problem);
         if (sockets != null) {
             AgentLog.info("several CPU sockets: each package's energy is split by this process's share of that socket's "

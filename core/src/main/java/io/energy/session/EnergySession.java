@@ -153,9 +153,6 @@ public final class EnergySession {
         nextCheckpoint = config.checkpoint().isZero() ? Long.MAX_VALUE
                 : System.nanoTime() + config.checkpoint().toNanos();
         clock.mark("windows");
-        if (background != null) {
-            background.windowStarts(); // where the CPU went until the sampler runs is counted from here
-        }
         collector.start();
         clock.mark("collector thread");
         if (config.include().isEmpty()) {
@@ -184,6 +181,15 @@ public final class EnergySession {
 
     /** The collector's one way back into the session (on the collector thread). */
     private final class CollectorEvents implements Collector.Listener {
+        @Override
+        public void windowStarted() {
+            if (stacks instanceof BackgroundSampler background) {
+                // Where the CPU went until the sampler runs is counted from the ledger's first readings: CPU
+                // before them has no energy in the ledger, and samples standing for it would dilute the rest.
+                background.windowStarts();
+            }
+        }
+
         @Override
         public long agentCpuNanos() {
             return EnergySession.this.agentCpuNanos();
