@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a keeper that sized its count by {@link MethodRegistry#size()} and so never saw a method woven after the stack
  * sampler had named frames (issue 13, commit 6445055).
  *
- * <p>Every window here is 1 s with 1 s of the process's CPU: a 1% budget allows 10 ms of counting, 333 333 calls
- * at {@link io.energy.instrument.OverheadBudget#CALL_COST_NANOS} each. The unweave the keeper asks for is only
+ * <p>Every window here is 1 s, with 1 s of the process's CPU (a 1% budget allows 10 ms of counting, 333 333 calls
+ * at {@link io.energy.instrument.OverheadBudget#CALL_COST_NANOS} each) except where two CPUs were busy (2 s): the
+ * budget's base is the process's CPU, which a share computed against the wall time would not show. The unweave the keeper asks for is only
  * recorded, never run: there is no instrumentation here, and what is tested is the decision.
  */
 class BudgetKeeperTest {
@@ -78,7 +79,13 @@ class BudgetKeeperTest {
 
     /** One second on, the ledger having been told of 1 s of the process's CPU: the budget decides. */
     private void secondIntervalClosed() {
-        ledger.apply(new IntervalInput(0, S, new long[]{S}, S, S, 0, new double[]{Double.NaN}, 10 * MS, List.of()));
+        secondIntervalClosed(S);
+    }
+
+    /** One second on, the ledger having been told of {@code processCpu} of the process's CPU. */
+    private void secondIntervalClosed(long processCpu) {
+        ledger.apply(new IntervalInput(0, S, new long[]{S}, processCpu, processCpu, 0, new double[]{Double.NaN},
+                10 * MS, List.of()));
         keeper.intervalClosed(S);
     }
 
@@ -105,9 +112,9 @@ class BudgetKeeperTest {
     void aHotMethodWovenAfterTheSamplerNamedManyFramesIsStoppedAndOneUnweaveIsHandedToTheWriter() {
         firstIntervalClosed();
         PathNode hot = enterLateMethod();
-        hot.calls = 10_000_000; // 300 ms of counting in a 1 s window: 30 times the 1% budget
+        hot.calls = 10_000_000; // 300 ms of counting in a 1 s window: 15 times the 1% budget of 2 s of CPU
 
-        secondIntervalClosed();
+        secondIntervalClosed(2 * S); // two CPUs busy: the process's CPU, not the wall time, is the budget's base
 
         assertEquals(1, keeper.stoppedCount(), "the late method's 10 M calls were seen (id " + late + ", "
                 + registry.size() + " woven method): " + keeper.report(0).stopped());
@@ -116,7 +123,7 @@ class BudgetKeeperTest {
         assertTrue(stop.reason().startsWith("overhead budget: "), stop.reason());
         assertEquals(1.0, stop.atSeconds(), 1e-12);
         assertEquals(10_000_000, stop.callsPerSecond(), 1e-6);
-        assertEquals(0.30, stop.costShare(), 1e-12, "10 M calls x 30 ns of 1 s of the process's CPU");
+        assertEquals(0.15, stop.costShare(), 1e-12, "10 M calls x 30 ns of 2 s of the process's CPU (not 1 s of wall)");
         assertEquals(1, handedToWriter.size(), "one retransformation for the decision, on the writer thread");
     }
 
