@@ -29,8 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Every window here is 1 s, with 1 s of the process's CPU (a 1% budget allows 10 ms of counting, 333 333 calls
  * at {@link io.energy.instrument.OverheadBudget#CALL_COST_NANOS} each) except where two CPUs were busy (2 s): the
- * budget's base is the process's CPU, which a share computed against the wall time would not show. The unweave the keeper asks for is only
- * recorded, never run: there is no instrumentation here, and what is tested is the decision.
+ * budget's base is the process's CPU, which a share computed against the wall time would not show. The unweave
+ * the keeper asks for is only recorded, never run: there is no instrumentation here, and what is tested is the
+ * decision.
  */
 class BudgetKeeperTest {
     private static final long S = 1_000_000_000L;
