@@ -91,6 +91,10 @@ public final class EnergyLedger {
     private long shareCarryNanos;
     /** What the process's CPU read below its followed threads' and the agent's (the path sampler), carried. */
     private long restDeficitNanos;
+    /** The process's CPU since the last harvest (the span whose samples the next harvest brings). */
+    private long pendingCpuNanos;
+    /** CPU the sampled threads' clocks read beyond the process's clock at the last harvest (its 10 ms steps). */
+    private long stackDeficitNanos;
     private long processCpuTotal;
     private long agentCpuTotal;
     private boolean machineCpuUnknown;
@@ -239,7 +243,11 @@ public final class EnergyLedger {
             }
         }
         if (options.stacks()) {
+            pendingCpuNanos += Math.max(0, in.processCpuNanos());
             attributeStacks(in);
+            if (in.stacks() != null) {
+                pendingCpuNanos = 0; // the next harvest's samples start here
+            }
         }
         recordTimes(in);
         timeline.add(in.startNanos(), in.endNanos(), in.nanoJoules(), processPart,
@@ -486,6 +494,7 @@ public final class EnergyLedger {
                     pendingGrainJoules[d] = 0;
                 }
                 pendingSince = -1;
+                pendingCpuNanos = 0;
             }
             return;
         }
@@ -499,17 +508,38 @@ public final class EnergyLedger {
         long total = s.total();
         long[] group = sampleGroups(s);
         List<InclusiveCount> inclusive = inclusiveCounts(s, nodes, group);
+        // Where the sampled threads' clocks were read, each stack is paid for its thread's CPU, and the process's
+        // CPU that no sampled thread used (last slot) goes to no method; else by count.
+        long[] pay = cpuWeights(s, w, pendingCpuNanos);
         for (int d = 0; d < pending.length; d++) {
             long energy = pending[d];
             if (energy == 0) {
                 continue;
             }
-            long[] parts = Split.proportional(energy, w);
+            long[] parts = Split.proportional(energy, pay != null ? pay : w);
+            if (parts == null) {
+                parts = Split.proportional(energy, w);
+                pay = null;
+            }
             double grain = pendingGrainJoules[d];
+            long sampled = energy;
+            if (pay != null && parts[n] > 0) {
+                // CPU of threads no sample stands for: the JIT, a server thread, GC between their ticks. Its energy
+                // is no method's; its bound is the process clock's step at each end of the span.
+                long restPart = parts[n];
+                sampled = energy - restPart;
+                double perNs = (double) energy / Math.max(1, pendingCpuAtHarvest);
+                double v = perNs * perNs * TickedClockError.PROCESS_CLOCK_TICK_NANOS
+                        * (double) TickedClockError.PROCESS_CLOCK_TICK_NANOS / 6
+                        + bucketGrainVariance(grain, restPart, energy);
+                uninstrumented.selfNanoJoules[d] += restPart;
+                uninstrumented.selfVariance[d] += v;
+                uninstrumented.inclusiveVariance[d] += v;
+            }
             for (int i = 0; i < n; i++) {
                 LedgerNode node = nodes[i];
                 double grainJ = grain * parts[i] / Math.max(1, energy);
-                double v = sampledVariance(energy, w[i], group[i], total, grainJ);
+                double v = sampledVariance(sampled, w[i], group[i], total, grainJ);
                 if (node.isBucket()) {
                     node.selfNanoJoules[d] += parts[i];
                     node.selfVariance[d] += v;
@@ -519,7 +549,7 @@ public final class EnergyLedger {
             }
             for (InclusiveCount c : inclusive) {
                 double grainJ = grain * c.samples / Math.max(1, total);
-                c.node.inclusiveVariance[d] += sampledVariance(energy, c.samples, c.groupSamples, total, grainJ);
+                c.node.inclusiveVariance[d] += sampledVariance(sampled, c.samples, c.groupSamples, total, grainJ);
             }
             pending[d] = 0;
             pendingGrainJoules[d] = 0;
@@ -527,6 +557,77 @@ public final class EnergyLedger {
         pendingSince = -1;
         countStackTime(s);
     }
+
+    /** {@link #pendingCpuNanos} as the last {@link #cpuWeights} took it (the span its rest was found in). */
+    private long pendingCpuAtHarvest;
+
+    /**
+     * What each stack of a harvest is paid for, in CPU nanoseconds, with one more slot for the process's CPU that
+     * no sampled thread used; null where no thread's clock was read (then each sample is one period: by count).
+     * <ul>
+     *   <li>A thread whose clock was read at this harvest and an earlier one: what it used between the two,
+     *   split over its stacks by count.</li>
+     *   <li>A thread that ended after its last sample: its samples × period, plus the part of a period it ran
+     *   after its last tick, expected half a period (capped by what the process's clock leaves).</li>
+     *   <li>Any other: samples × period.</li>
+     *   <li>The rest: the process's CPU over the span minus all that. The process clock moves in 10 ms steps,
+     *   so where the threads' clocks read more than it, the excess is taken from the next harvest's rest.</li>
+     * </ul>
+     */
+    private long[] cpuWeights(io.energy.sampling.StackSamples s, long[] counts, long processCpu) {
+        pendingCpuAtHarvest = processCpu;
+        if (!s.perThreadClocks() || !s.hasThreadCpu() || processCpu <= 0) {
+            stackDeficitNanos = 0;
+            return null;
+        }
+        int n = s.size();
+        long period = s.periodNanos();
+        Map<Long, long[]> byThread = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            if (s.thread(i) != io.energy.sampling.StackSamples.NO_THREAD) {
+                byThread.computeIfAbsent(s.thread(i), k -> new long[1])[0] += counts[i];
+            }
+        }
+        long[] pay = new long[n + 1];
+        long paid = 0;
+        int ended = 0;
+        for (long tid : byThread.keySet()) {
+            if (s.threadCpuNanos(tid) == io.energy.sampling.StackSamples.CPU_ENDED) {
+                ended++;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            long tid = s.thread(i);
+            long cpu = tid == io.energy.sampling.StackSamples.NO_THREAD ? io.energy.sampling.StackSamples.CPU_UNKNOWN
+                    : s.threadCpuNanos(tid);
+            pay[i] = cpu >= 0 ? Math.round((double) cpu * counts[i] / byThread.get(tid)[0]) : counts[i] * period;
+            paid += pay[i];
+        }
+        long rest = processCpu - paid - stackDeficitNanos;
+        if (ended > 0 && rest > 0) {
+            long tail = Math.min(period / 2, rest / ended);
+            for (int i = 0; i < n; i++) {
+                long tid = s.thread(i);
+                if (tid != io.energy.sampling.StackSamples.NO_THREAD
+                        && s.threadCpuNanos(tid) == io.energy.sampling.StackSamples.CPU_ENDED) {
+                    long add = Math.round((double) tail * counts[i] / byThread.get(tid)[0]);
+                    pay[i] += add;
+                    rest -= add;
+                }
+            }
+        }
+        if (rest < 0) {
+            stackDeficitNanos = Math.min(MAX_STACK_DEFICIT_NANOS, -rest);
+            rest = 0;
+        } else {
+            stackDeficitNanos = 0;
+        }
+        pay[n] = rest;
+        return pay;
+    }
+
+    /** At most two steps of the process clock are carried from one harvest's rest to the next. */
+    static final long MAX_STACK_DEFICIT_NANOS = 2 * TickedClockError.PROCESS_CLOCK_TICK_NANOS;
 
     private void countStackTime(io.energy.sampling.StackSamples s) {
         for (int i = 0; i < s.size(); i++) {

@@ -62,6 +62,8 @@ public final class AsyncProfilerSampler implements StackSampler {
     private final int maxStacks;
     private final String startCommand;
     private final com.sun.management.ThreadMXBean threads;
+    /** The sampled threads' own CPU clocks, read at each harvest (not for itimer, which is no thread's clock). */
+    private final ThreadClocks clocks = new ThreadClocks();
     private final CollapsedDiff diff;
     private long nextHarvest;
     private long startedAt;
@@ -345,6 +347,9 @@ public final class AsyncProfilerSampler implements StackSampler {
                 running = false;
                 diff.forgetStacks();
                 begin(nowNanos);
+            }
+            if (out.perThreadClocks()) {
+                clocks.read(out);
             }
         } catch (Throwable t) {
             problem = "async-profiler failed (" + t + "); CPU energy from here on goes to (unattributed)";

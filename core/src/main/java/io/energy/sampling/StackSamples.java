@@ -17,6 +17,8 @@ public final class StackSamples {
     private long[] counts = new long[16];
     private long[] threads = new long[16];
     private long total;
+    /** CPU time of the threads the harvest named, by thread, where it was read ({@link #threadCpuNanos}). */
+    private java.util.Map<Long, Long> threadCpu;
     private final long periodNanos;
     private final boolean perThreadClocks;
 
@@ -87,10 +89,43 @@ public final class StackSamples {
         return periodNanos;
     }
 
+    /** {@link #threadCpuNanos}: the thread's CPU since its last reading is not known. */
+    public static final long CPU_UNKNOWN = -1;
+    /** {@link #threadCpuNanos}: the thread had ended when the harvest read its clock. */
+    public static final long CPU_ENDED = -2;
+
+    /**
+     * Records the CPU time thread {@code thread} used since its clock was last read ({@link ThreadClocks}), or
+     * {@link #CPU_ENDED}: the ledger then pays that thread's samples for the CPU the thread really used, not for
+     * samples × period, and the CPU of threads the harvest has no sample of does not follow the samples of others.
+     */
+    public void setThreadCpu(long thread, long nanos) {
+        if (threadCpu == null) {
+            threadCpu = new java.util.HashMap<>();
+        }
+        threadCpu.put(thread, nanos);
+    }
+
+    /** Whether any thread's CPU was read for this harvest. */
+    public boolean hasThreadCpu() {
+        return threadCpu != null && !threadCpu.isEmpty();
+    }
+
+    /**
+     * The CPU time {@code thread} used since its clock was read at an earlier harvest, {@link #CPU_ENDED}, or
+     * {@link #CPU_UNKNOWN} (never read before, not read now, or a sample without a thread).
+     */
+    public long threadCpuNanos(long thread) {
+        Long v = threadCpu == null ? null : threadCpu.get(thread);
+        return v == null ? CPU_UNKNOWN : v;
+    }
+
     /** Adds another harvest's samples to this one (a sampler that harvests less often than intervals close). */
     public void addAll(StackSamples other) {
         for (int i = 0; i < other.size(); i++) {
             add(other.stack(i), other.count(i), other.thread(i));
         }
+        // Two harvests' clock readings do not add up to one harvest's: the merged samples are paid by count.
+        threadCpu = null;
     }
 }

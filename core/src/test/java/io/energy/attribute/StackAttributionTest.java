@@ -263,4 +263,83 @@ class StackAttributionTest {
                 "not √2 × a callee's bound: the callees' errors cancel in their caller");
         assertEquals(0, caller.selfVariance[0], "the caller itself has no self samples");
     }
+
+    private static IntervalInput spanOf(long start, long nanoJoules, long processCpu, StackSamples s) {
+        return new IntervalInput(start, start + 100_000_000L, new long[]{nanoJoules}, processCpu,
+                processCpu, 0, new double[]{Double.NaN}, PERIOD, List.of(), s);
+    }
+
+    @Test
+    void withTheSampledThreadsClocksEachIsPaidItsOwnCpuAndCpuNoSampleStandsForGoesToNoMethod() {
+        EnergyLedger l = ledger(1);
+        // One busy thread, 8 samples and 83 ms by its own clock, in a span where the process used 100 ms: the
+        // other 17 ms were threads no tick fell in (a server, the JIT). By count the busy method took all 1 J.
+        StackSamples s = new StackSamples(PERIOD, true);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1, 2}), 6, 7);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1, 3}), 2, 7);
+        s.setThreadCpu(7, 83_000_000L);
+        l.apply(spanOf(0, 1_000_000_000L, 100_000_000L, s));
+        assertEquals(622_500_000L, path(l, 1, 2).selfNanoJoules[0], "6/8 of 83% of the energy");
+        assertEquals(207_500_000L, path(l, 1, 3).selfNanoJoules[0]);
+        assertEquals(170_000_000L, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0],
+                "the CPU no sampled thread used is no method's");
+        assertTrue(l.bucketNode(LedgerNode.UNINSTRUMENTED).selfVariance[0] > 0, "and it has a bound");
+    }
+
+    @Test
+    void aThreadThatEndedIsPaidItsSamplesAndHalfAPeriodForTheCpuAfterItsLastTick() {
+        EnergyLedger l = ledger(1);
+        StackSamples s = new StackSamples(PERIOD, true);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{4}), 3, 20);
+        s.setThreadCpu(20, StackSamples.CPU_ENDED);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{5}), 6, 21);
+        s.setThreadCpu(21, 60_000_000L);
+        l.apply(spanOf(0, 1_000_000_000L, 100_000_000L, s));
+        assertEquals(350_000_000L, path(l, 4).selfNanoJoules[0], "30 ms of ticks and 5 ms after the last");
+        assertEquals(600_000_000L, path(l, 5).selfNanoJoules[0]);
+        assertEquals(50_000_000L, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
+    }
+
+    @Test
+    void threadClocksReadingBeyondTheProcessClocksStepAreTakenFromTheNextHarvestsRest() {
+        EnergyLedger l = ledger(1);
+        StackSamples a = new StackSamples(PERIOD, true);
+        a.add(new Stack(ThreadKind.JAVA, new int[]{1}), 11, 7);
+        a.setThreadCpu(7, 110_000_000L); // the process clock read 100 ms: one 10 ms step behind
+        l.apply(spanOf(0, 1_000_000_000L, 100_000_000L, a));
+        assertEquals(1_000_000_000L, path(l, 1).selfNanoJoules[0]);
+        assertEquals(0, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
+        StackSamples b = new StackSamples(PERIOD, true);
+        b.add(new Stack(ThreadKind.JAVA, new int[]{1}), 8, 7);
+        b.setThreadCpu(7, 80_000_000L);
+        l.apply(spanOf(100_000_000L, 1_000_000_000L, 100_000_000L, b));
+        // The rest is 100 ms less the thread's 80 and the 10 the last span over-read: 10 against 80. (Over both
+        // spans the thread used 190 of 200 ms and is paid 1.889 of 2 J; without the carry it would be 1.8 J.)
+        assertEquals(111_111_111L, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
+        assertEquals(1_888_888_889L, path(l, 1).selfNanoJoules[0]);
+    }
+
+    @Test
+    void theProcessCpuOfIntervalsBetweenHarvestsIsTheSpanTheHarvestsRestIsFoundIn() {
+        EnergyLedger l = ledger(1);
+        // Three intervals of 50 ms of process CPU each, the harvest at the third: the span is 150 ms.
+        l.apply(spanOf(0, 1_000_000_000L, 50_000_000L, null));
+        l.apply(spanOf(100_000_000L, 1_000_000_000L, 50_000_000L, null));
+        StackSamples s = new StackSamples(PERIOD, true);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1}), 12, 7);
+        s.setThreadCpu(7, 120_000_000L);
+        l.apply(spanOf(200_000_000L, 1_000_000_000L, 50_000_000L, s));
+        assertEquals(2_400_000_000L, path(l, 1).selfNanoJoules[0], "120 of 150 ms");
+        assertEquals(600_000_000L, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
+    }
+
+    @Test
+    void withoutThreadClocksAHarvestIsStillSplitByCount() {
+        EnergyLedger l = ledger(1);
+        StackSamples s = new StackSamples(PERIOD, true);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1}), 8, 7);
+        l.apply(spanOf(0, 1_000_000_000L, 100_000_000L, s));
+        assertEquals(1_000_000_000L, path(l, 1).selfNanoJoules[0]);
+        assertEquals(0, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
+    }
 }

@@ -1,0 +1,142 @@
+package io.energy.sampling;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** The sampled threads' own CPU clocks, read from a fake {@code /proc/self/task} whose figures the test sets. */
+class ThreadClocksTest {
+    private static final Stack S = new Stack(ThreadKind.JAVA, new int[]{1});
+
+    private static void clock(Path task, long tid, long nanos) throws IOException {
+        Path d = task.resolve(Long.toString(tid));
+        Files.createDirectories(d);
+        Files.writeString(d.resolve("schedstat"), nanos + " 0 0\n");
+    }
+
+    private static StackSamples harvest(long... tids) {
+        StackSamples s = new StackSamples(10_000_000L, true);
+        for (long t : tids) {
+            s.add(S, 1, t);
+        }
+        return s;
+    }
+
+    @Test
+    void aThreadNamedByTwoHarvestsIsPaidWhatItsClockMovedBetweenThem(@TempDir Path task) throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        clock(task, 10, 100_000_000L);
+        StackSamples first = harvest(10);
+        c.read(first);
+        assertEquals(StackSamples.CPU_UNKNOWN, first.threadCpuNanos(10), "no earlier reading: not known");
+        assertFalse(first.hasThreadCpu());
+        clock(task, 10, 137_000_000L);
+        StackSamples second = harvest(10);
+        c.read(second);
+        assertEquals(37_000_000L, second.threadCpuNanos(10));
+    }
+
+    @Test
+    void aThreadWhoseClockIsGoneHadEnded(@TempDir Path task) throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        clock(task, 10, 5_000_000L);
+        c.read(harvest(10));
+        Files.delete(task.resolve("10").resolve("schedstat"));
+        StackSamples s = harvest(10);
+        c.read(s);
+        assertEquals(StackSamples.CPU_ENDED, s.threadCpuNanos(10));
+    }
+
+    @Test
+    void aThreadReadWhileUnnamedIsLaterPaidForTheLastSpanOnlyNotEverySpanSince(@TempDir Path task)
+            throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        clock(task, 10, 50_000_000L);
+        clock(task, 11, 0);
+        c.read(harvest(10, 11));
+        clock(task, 10, 58_000_000L); // 8 ms and no tick: the harvest does not name it
+        clock(task, 11, 300_000_000L);
+        c.read(harvest(11));
+        clock(task, 10, 61_000_000L); // 3 ms more, and a tick
+        clock(task, 11, 600_000_000L);
+        StackSamples s = harvest(10, 11);
+        c.read(s);
+        assertEquals(3_000_000L, s.threadCpuNanos(10), "the 8 ms of the span without its samples are not paid here");
+        assertEquals(300_000_000L, s.threadCpuNanos(11));
+    }
+
+    @Test
+    void aThreadUnnamedForLongerThanTheRecentHarvestsStartsAfresh(@TempDir Path task) throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        clock(task, 10, 1_000_000L);
+        clock(task, 11, 1_000_000L);
+        c.read(harvest(10, 11));
+        for (int i = 0; i <= ThreadClocks.RECENT_HARVESTS; i++) {
+            c.read(harvest(11));
+        }
+        clock(task, 10, 90_000_000L);
+        StackSamples s = harvest(10, 11);
+        c.read(s);
+        assertEquals(StackSamples.CPU_UNKNOWN, s.threadCpuNanos(10));
+    }
+
+    @Test
+    void aClockThatWentBackIsANewThreadWithAReusedIdAndIsNotKnown(@TempDir Path task) throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        clock(task, 10, 500_000_000L);
+        c.read(harvest(10));
+        clock(task, 10, 20_000_000L);
+        StackSamples s = harvest(10);
+        c.read(s);
+        assertEquals(StackSamples.CPU_UNKNOWN, s.threadCpuNanos(10));
+    }
+
+    @Test
+    void withoutProcNoThreadIsReadAndNoneIsTakenForEnded(@TempDir Path tmp) {
+        ThreadClocks c = new ThreadClocks(tmp.resolve("no-such-task-dir"));
+        assertFalse(c.available());
+        StackSamples s = harvest(10);
+        c.read(s);
+        c.read(s);
+        assertFalse(s.hasThreadCpu());
+        assertEquals(StackSamples.CPU_UNKNOWN, s.threadCpuNanos(10));
+    }
+
+    @Test
+    void aHarvestThatNamesMoreThreadsThanTheCapIsNotRead(@TempDir Path task) throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        long[] tids = new long[ThreadClocks.MAX_THREADS + 1];
+        for (int i = 0; i < tids.length; i++) {
+            tids[i] = 100 + i;
+            clock(task, tids[i], 1_000_000L);
+        }
+        c.read(harvest(tids));
+        for (long t : tids) {
+            clock(task, t, 2_000_000L);
+        }
+        StackSamples s = harvest(tids);
+        c.read(s);
+        assertFalse(s.hasThreadCpu());
+    }
+
+    @Test
+    void thisProcessesOwnClocksAreRead() {
+        ThreadClocks c = new ThreadClocks();
+        long[] self = ThreadCpuSnapshot.currentThread();
+        org.junit.jupiter.api.Assertions.assertNotNull(self, "Linux's /proc/thread-self (the agent's platform)");
+        c.read(harvest(self[0]));
+        long x = 0;
+        for (int i = 0; i < 20_000_000; i++) {
+            x += i ^ (x >>> 3);
+        }
+        StackSamples s = harvest(self[0]);
+        c.read(s);
+        assertEquals(true, s.threadCpuNanos(self[0]) > 0, "the busy loop's CPU (" + x + ")");
+    }
+}
