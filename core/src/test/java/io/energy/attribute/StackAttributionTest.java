@@ -283,7 +283,73 @@ class StackAttributionTest {
         assertEquals(207_500_000L, path(l, 1, 3).selfNanoJoules[0]);
         assertEquals(170_000_000L, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0],
                 "the CPU no sampled thread used is no method's");
-        assertTrue(l.bucketNode(LedgerNode.UNINSTRUMENTED).selfVariance[0] > 0, "and it has a bound");
+        // Its bound: the process clock's 10 ms step at each end of the span, at the span's 10 nJ per ns of CPU, and
+        // the source's grain (1 ms at 10 W: 0.01 J) for its share f of the interval.
+        double grainNj = 0.01 * 1e9 * 2 * Math.sqrt(0.17 * 0.83);
+        assertEquals(100.0 * 1e7 * 1e7 / 6 + grainNj * grainNj,
+                l.bucketNode(LedgerNode.UNINSTRUMENTED).selfVariance[0], 1e6);
+        assertEquals(l.bucketNode(LedgerNode.UNINSTRUMENTED).selfVariance[0],
+                l.bucketNode(LedgerNode.UNINSTRUMENTED).inclusiveVariance[0], 1e6);
+        // The methods' bounds are the split inside the thread, of the energy the samples were paid (0.83 J).
+        assertEquals(EnergyLedger.sampledVariance(830_000_000L, 6, 8, 8, 0.01 * 0.6225),
+                path(l, 1, 2).selfVariance[0], 1e6);
+        double perSample = 830_000_000.0 / 8;
+        assertTrue(path(l, 1, 2).selfVariance[0] >= perSample * perSample * (6 * (1 - 6 / 8.0) + 1));
+        assertEquals(EnergyLedger.sampledVariance(830_000_000L, 8, 8, 8, 0.01 * 8 / 8),
+                path(l, 1).inclusiveVariance[0], 1e6,
+                "the caller holds all of the thread's samples: one sample for the ends of its run");
+    }
+
+    @Test
+    void threadsThatEndedShareWhatTheProcessClockLeavesWhenItIsLessThanHalfAPeriodEach() {
+        EnergyLedger l = ledger(1);
+        StackSamples s = new StackSamples(PERIOD, true);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{4}), 2, 20);
+        s.setThreadCpu(20, StackSamples.CPU_ENDED);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{5}), 2, 21);
+        s.setThreadCpu(21, StackSamples.CPU_ENDED);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{6}), 5, 22);
+        s.setThreadCpu(22, 50_000_000L);
+        // 100 ms of process CPU: 20 + 20 + 50 paid, 10 left: 5 ms to each ended thread, none to (unattributed).
+        l.apply(spanOf(0, 1_000_000_000L, 100_000_000L, s));
+        assertEquals(250_000_000L, path(l, 4).selfNanoJoules[0]);
+        assertEquals(250_000_000L, path(l, 5).selfNanoJoules[0]);
+        assertEquals(500_000_000L, path(l, 6).selfNanoJoules[0]);
+        assertEquals(0, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
+        assertEquals(0, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfVariance[0], "no rest, no bound for one");
+        StackSamples t = new StackSamples(PERIOD, true);
+        t.add(new Stack(ThreadKind.JAVA, new int[]{7}), 2, 30);
+        t.setThreadCpu(30, StackSamples.CPU_ENDED);
+        t.add(new Stack(ThreadKind.JAVA, new int[]{8}), 2, 31);
+        t.setThreadCpu(31, StackSamples.CPU_ENDED);
+        t.add(new Stack(ThreadKind.JAVA, new int[]{9}), 5, 32);
+        t.setThreadCpu(32, 50_000_000L);
+        // 96 ms: 6 left, 3 ms each.
+        l.apply(spanOf(100_000_000L, 960_000_000L, 96_000_000L, t));
+        assertEquals(230_000_000L, path(l, 7).selfNanoJoules[0]);
+        assertEquals(230_000_000L, path(l, 8).selfNanoJoules[0]);
+        assertEquals(500_000_000L, path(l, 9).selfNanoJoules[0]);
+    }
+
+    @Test
+    void whereTheProcessClockWasNotReadAHarvestWithThreadClocksIsSplitByCount() {
+        EnergyLedger l = ledger(1);
+        StackSamples s = new StackSamples(PERIOD, true);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1}), 6, 7);
+        s.setThreadCpu(7, 30_000_000L);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{2}), 6, 8);
+        s.setThreadCpu(8, 90_000_000L);
+        l.apply(spanOf(0, 1_000_000_000L, -1, s));
+        assertEquals(500_000_000L, path(l, 1).selfNanoJoules[0]);
+        assertEquals(500_000_000L, path(l, 2).selfNanoJoules[0]);
+        StackSamples t = new StackSamples(PERIOD, true);
+        t.add(new Stack(ThreadKind.JAVA, new int[]{1}), 6, 7);
+        t.setThreadCpu(7, 30_000_000L);
+        t.add(new Stack(ThreadKind.JAVA, new int[]{2}), 6, 8);
+        t.setThreadCpu(8, 90_000_000L);
+        l.apply(spanOf(100_000_000L, 1_000_000_000L, 120_000_000L, t));
+        assertEquals(750_000_000L, path(l, 1).selfNanoJoules[0], "with the process clock: 30 against 90 ms");
+        assertEquals(1_250_000_000L, path(l, 2).selfNanoJoules[0]);
     }
 
     @Test

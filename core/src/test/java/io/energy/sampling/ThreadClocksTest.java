@@ -45,6 +45,7 @@ class ThreadClocksTest {
     @Test
     void aThreadWhoseClockIsGoneHadEnded(@TempDir Path task) throws IOException {
         ThreadClocks c = new ThreadClocks(task);
+        org.junit.jupiter.api.Assertions.assertTrue(c.available());
         clock(task, 10, 5_000_000L);
         c.read(harvest(10));
         Files.delete(task.resolve("10").resolve("schedstat"));
@@ -58,17 +59,64 @@ class ThreadClocksTest {
             throws IOException {
         ThreadClocks c = new ThreadClocks(task);
         clock(task, 10, 50_000_000L);
-        clock(task, 11, 0);
+        clock(task, 11, 0); // a clock at zero is a thread that has not run yet, not one that ended
         c.read(harvest(10, 11));
         clock(task, 10, 58_000_000L); // 8 ms and no tick: the harvest does not name it
         clock(task, 11, 300_000_000L);
-        c.read(harvest(11));
+        StackSamples between = harvest(11);
+        c.read(between);
+        assertEquals(300_000_000L, between.threadCpuNanos(11));
         clock(task, 10, 61_000_000L); // 3 ms more, and a tick
         clock(task, 11, 600_000_000L);
         StackSamples s = harvest(10, 11);
         c.read(s);
         assertEquals(3_000_000L, s.threadCpuNanos(10), "the 8 ms of the span without its samples are not paid here");
         assertEquals(300_000_000L, s.threadCpuNanos(11));
+    }
+
+    @Test
+    void aThreadUnnamedForOneHarvestLessThanTheRecentOnesIsStillReadAtEachHarvest(@TempDir Path task)
+            throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        clock(task, 10, 1_000_000L);
+        clock(task, 11, 1_000_000L);
+        c.read(harvest(10, 11));
+        for (int i = 1; i < ThreadClocks.RECENT_HARVESTS; i++) {
+            clock(task, 10, 1_000_000L + i * 2_000_000L);
+            c.read(harvest(11));
+        }
+        clock(task, 10, 90_000_000L);
+        StackSamples s = harvest(10, 11);
+        c.read(s);
+        assertEquals(90_000_000L - (1_000_000L + (ThreadClocks.RECENT_HARVESTS - 1) * 2_000_000L),
+                s.threadCpuNanos(10), "the span since the last harvest's reading");
+    }
+
+    @Test
+    void aClockThatDidNotMoveIsKnownToHaveUsedNothing(@TempDir Path task) throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        clock(task, 10, 7_000_000L);
+        c.read(harvest(10));
+        StackSamples s = harvest(10);
+        c.read(s);
+        assertEquals(0, s.threadCpuNanos(10));
+    }
+
+    @Test
+    void aHarvestThatNamesExactlyTheCapIsRead(@TempDir Path task) throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        long[] tids = new long[ThreadClocks.MAX_THREADS];
+        for (int i = 0; i < tids.length; i++) {
+            tids[i] = 100 + i;
+            clock(task, tids[i], 1_000_000L);
+        }
+        c.read(harvest(tids));
+        for (long t : tids) {
+            clock(task, t, 4_000_000L);
+        }
+        StackSamples s = harvest(tids);
+        c.read(s);
+        assertEquals(3_000_000L, s.threadCpuNanos(tids[tids.length - 1]));
     }
 
     @Test
