@@ -245,8 +245,10 @@ public final class EnergyLedger {
         if (options.stacks()) {
             pendingCpuNanos += Math.max(0, in.processCpuNanos());
             attributeStacks(in);
-            if (in.stacks() != null) {
-                pendingCpuNanos = 0; // the next harvest's samples start here
+            if (in.stacks() != null && in.stacks().total() > 0) {
+                // The next harvest's samples, and its thread clocks' readings, start here. A harvest without samples
+                // moves neither (sampling/ThreadClocks), and its energy waits: the span goes on.
+                pendingCpuNanos = 0;
             }
         }
         recordTimes(in);
@@ -494,7 +496,6 @@ public final class EnergyLedger {
                     pendingGrainJoules[d] = 0;
                 }
                 pendingSince = -1;
-                pendingCpuNanos = 0;
             }
             return;
         }
@@ -536,10 +537,13 @@ public final class EnergyLedger {
                 uninstrumented.selfVariance[d] += v;
                 uninstrumented.inclusiveVariance[d] += v;
             }
+            // A thread paid by its clock has its own energy per sample: the split inside it is chance at that rate.
+            Map<Long, long[]> threadEnergy = pay == null ? null : energyByThread(s, parts);
             for (int i = 0; i < n; i++) {
                 LedgerNode node = nodes[i];
                 double grainJ = grain * parts[i] / Math.max(1, energy);
-                double v = sampledVariance(sampled, w[i], group[i], total, grainJ);
+                double v = sampledVariance(scaledEnergyOf(threadEnergy, s.thread(i), sampled, total), w[i], group[i],
+                        total, grainJ);
                 if (node.isBucket()) {
                     node.selfNanoJoules[d] += parts[i];
                     node.selfVariance[d] += v;
@@ -549,7 +553,8 @@ public final class EnergyLedger {
             }
             for (InclusiveCount c : inclusive) {
                 double grainJ = grain * c.samples / Math.max(1, total);
-                c.node.inclusiveVariance[d] += sampledVariance(sampled, c.samples, c.groupSamples, total, grainJ);
+                c.node.inclusiveVariance[d] += sampledVariance(scaledEnergyOf(threadEnergy, c.thread, sampled, total),
+                        c.samples, c.groupSamples, total, grainJ);
             }
             pending[d] = 0;
             pendingGrainJoules[d] = 0;
@@ -711,8 +716,33 @@ public final class EnergyLedger {
         }
     }
 
-    /** Samples of one harvest that passed through {@code node} in one group (see {@link #sampleGroups}). */
-    private record InclusiveCount(LedgerNode node, long samples, long groupSamples) {
+    /**
+     * Samples of one harvest that passed through {@code node} in one group (see {@link #sampleGroups}); {@code thread}
+     * is the group's thread, or {@link #NO_GROUP}.
+     */
+    private record InclusiveCount(LedgerNode node, long samples, long groupSamples, long thread) {
+    }
+
+    /** Per thread of a harvest: the energy its stacks got ({@code parts}) and its samples. */
+    private static Map<Long, long[]> energyByThread(io.energy.sampling.StackSamples s, long[] parts) {
+        Map<Long, long[]> out = new HashMap<>();
+        for (int i = 0; i < s.size(); i++) {
+            if (s.thread(i) != io.energy.sampling.StackSamples.NO_THREAD) {
+                long[] e = out.computeIfAbsent(s.thread(i), k -> new long[2]);
+                e[0] += parts[i];
+                e[1] += s.count(i);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The energy that, spread over a harvest's {@code total} samples, gives one sample of {@code thread} its energy:
+     * {@link #sampledVariance} takes one sample's energy as energy / total.
+     */
+    private static double scaledEnergyOf(Map<Long, long[]> byThread, long thread, long sampled, long total) {
+        long[] e = byThread == null ? null : byThread.get(thread);
+        return e == null || e[1] <= 0 ? sampled : (double) e[0] / e[1] * total;
     }
 
     /**
@@ -737,7 +767,7 @@ public final class EnergyLedger {
         for (Map.Entry<Long, Map<LedgerNode, long[]>> g : byGroup.entrySet()) {
             long n = groupSamples.get(g.getKey());
             for (Map.Entry<LedgerNode, long[]> e : g.getValue().entrySet()) {
-                out.add(new InclusiveCount(e.getKey(), e.getValue()[0], n));
+                out.add(new InclusiveCount(e.getKey(), e.getValue()[0], n, g.getKey()));
             }
         }
         return out;
@@ -787,11 +817,11 @@ public final class EnergyLedger {
      *   <li>The source's grain: a counter that moves every grain cannot place energy more finely than that.</li>
      * </ul>
      */
-    static double sampledVariance(long energy, long samples, long groupSamples, long total, double grainJoules) {
+    static double sampledVariance(double energy, long samples, long groupSamples, long total, double grainJoules) {
         if (total <= 0 || groupSamples <= 0) {
             return 0;
         }
-        double perSample = (double) energy / total;
+        double perSample = energy / total;
         double split = samples * (1 - (double) samples / groupSamples);
         double p = (double) samples / total;
         // The source's grain blurs where energy falls in time. Where one path has the whole interval, and

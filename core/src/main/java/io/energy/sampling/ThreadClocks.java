@@ -50,44 +50,71 @@ public final class ThreadClocks {
      * harvests, and records in {@code s} what each named thread used since its last reading. A thread read while it
      * has no samples only moves its reading on: the CPU it used then is in no harvest's samples and goes to no
      * method, and the next harvest that names it pays it for that harvest's span alone, not for every span since.
+     * <ul>
+     *   <li>The first harvest records nothing, it only takes the readings: its samples carry the start-up's CPU as
+     *   well (see the session's background start), which no clock reading here could tell apart.</li>
+     *   <li>A harvest with no samples moves no reading: its energy waits for the next samples, and so does the
+     *   span the next readings cover.</li>
+     *   <li>A thread named for the first time (or whose id the kernel reused): if its clock is below its samples
+     *   plus one period it began within the span, and its clock is what it used; else it is an old thread that
+     *   ran less than a period at a time until now, and it is paid its samples and half a period.</li>
+     *   <li>A harvest that names more than {@link #MAX_THREADS} threads is paid by count, and every reading starts
+     *   afresh after it (a reading left behind would pay its thread for several spans at once).</li>
+     * </ul>
      */
     public void read(StackSamples s) {
         harvests++;
-        Set<Long> named = new HashSet<>();
+        boolean first = harvests == 1;
+        Map<Long, long[]> named = new HashMap<>();
         for (int i = 0; i < s.size(); i++) {
             if (s.thread(i) != StackSamples.NO_THREAD) {
-                named.add(s.thread(i));
+                named.computeIfAbsent(s.thread(i), k -> new long[1])[0] += s.count(i);
             }
         }
-        if (!available || named.isEmpty() || named.size() > MAX_THREADS) {
+        if (!available || named.isEmpty()) {
             return;
         }
-        Set<Long> toRead = new HashSet<>(named);
+        if (named.size() > MAX_THREADS) {
+            last.clear();
+            return;
+        }
+        Set<Long> toRead = new HashSet<>(named.keySet());
         for (Iterator<Map.Entry<Long, long[]>> it = last.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, long[]> e = it.next();
             if (harvests - e.getValue()[2] > RECENT_HARVESTS) {
                 it.remove(); // not named for a while: its next reading starts afresh
-            } else if (toRead.size() < MAX_THREADS) {
-                toRead.add(e.getKey());
+            } else if (!toRead.contains(e.getKey())) {
+                if (toRead.size() < MAX_THREADS) {
+                    toRead.add(e.getKey());
+                } else {
+                    it.remove(); // not read now: a reading left behind would pay for several spans later
+                }
             }
         }
+        long period = s.periodNanos();
         for (long tid : toRead) {
             long now = ThreadCpuSnapshot.schedstatCpuNanos(taskDir.resolve(Long.toString(tid)).resolve("schedstat"));
-            boolean isNamed = named.contains(tid);
+            long[] samples = named.get(tid);
             long[] before = last.get(tid);
             if (now < 0) {
-                // Gone: the thread ended after its last reading.
-                if (isNamed) {
+                // Gone: the thread ended after its last tick.
+                if (samples != null && !first) {
                     s.setThreadCpu(tid, StackSamples.CPU_ENDED);
                 }
                 last.remove(tid);
                 continue;
             }
-            long lastNamed = isNamed ? harvests : before[2];
+            long lastNamed = samples != null ? harvests : before[2];
             last.put(tid, new long[]{now, harvests, lastNamed});
-            // A clock that went back is a new thread with a reused id: what it used before this is not known.
-            if (isNamed && before != null && now >= before[0]) {
+            if (samples == null || first) {
+                continue;
+            }
+            if (before != null && now >= before[0]) {
                 s.setThreadCpu(tid, now - before[0]);
+            } else {
+                // First reading (or a clock that went back: a new thread with a reused id).
+                long ticks = samples[0] * period;
+                s.setThreadCpu(tid, now < ticks + period ? now : ticks + period / 2);
             }
         }
     }

@@ -408,4 +408,34 @@ class StackAttributionTest {
         assertEquals(1_000_000_000L, path(l, 1).selfNanoJoules[0]);
         assertEquals(0, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
     }
+
+    @Test
+    void aHarvestWithoutSamplesLeavesItsSpansCpuToTheNextHarvestWithItsEnergy() {
+        EnergyLedger l = ledger(1);
+        l.apply(spanOf(0, 1_000_000_000L, 50_000_000L, new StackSamples(PERIOD, true)));
+        StackSamples s = new StackSamples(PERIOD, true);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1}), 8, 7);
+        s.setThreadCpu(7, 80_000_000L); // the thread's clock moved over both spans, as the readings did not move
+        l.apply(spanOf(100_000_000L, 1_000_000_000L, 50_000_000L, s));
+        assertEquals(1_600_000_000L, path(l, 1).selfNanoJoules[0], "80 of the two spans' 100 ms");
+        assertEquals(400_000_000L, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
+    }
+
+    @Test
+    void aThreadPaidMorePerSampleThanAnotherHasTheWiderBoundPerSample() {
+        EnergyLedger l = ledger(1);
+        StackSamples s = new StackSamples(PERIOD, true);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{1}), 2, 7);
+        s.setThreadCpu(7, 40_000_000L);
+        s.add(new Stack(ThreadKind.JAVA, new int[]{2}), 8, 8);
+        s.setThreadCpu(8, 60_000_000L);
+        l.apply(spanOf(0, 1_000_000_000L, 100_000_000L, s));
+        assertEquals(400_000_000L, path(l, 1).selfNanoJoules[0]);
+        // 0.2 J per sample for thread 7, 0.075 J for thread 8: each its own run's ends (one sample) at its own rate.
+        // (The source's grain adds a few 1e13 here.)
+        assertEquals(200_000_000.0 * 200_000_000.0, path(l, 1).selfVariance[0], 5e13,
+                "at the harvest's mean rate (0.1 J per sample) it would be 1e16");
+        assertEquals(75_000_000.0 * 75_000_000.0, path(l, 2).selfVariance[0], 5e13);
+        assertEquals(200_000_000.0 * 200_000_000.0, path(l, 1).inclusiveVariance[0], 5e13, "inclusive too");
+    }
 }

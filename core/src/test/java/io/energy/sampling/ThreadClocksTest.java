@@ -131,18 +131,75 @@ class ThreadClocksTest {
         clock(task, 10, 90_000_000L);
         StackSamples s = harvest(10, 11);
         c.read(s);
-        assertEquals(StackSamples.CPU_UNKNOWN, s.threadCpuNanos(10));
+        assertEquals(15_000_000L, s.threadCpuNanos(10),
+                "read afresh: an old thread (its clock is past its one sample and a period) gets its sample and half");
     }
 
     @Test
-    void aClockThatWentBackIsANewThreadWithAReusedIdAndIsNotKnown(@TempDir Path task) throws IOException {
+    void theFirstHarvestOnlyTakesTheReadingsItsSamplesAlsoCarryTheStartUp(@TempDir Path task) throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        clock(task, 10, 5_000_000L);
+        StackSamples s = harvest(10, 99); // 99 has no clock: it ended, but nothing is recorded yet
+        c.read(s);
+        assertFalse(s.hasThreadCpu());
+    }
+
+    @Test
+    void aThreadFirstNamedAfterTheFirstHarvestThatBeganInItsSpanIsPaidItsWholeClock(@TempDir Path task)
+            throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        clock(task, 10, 5_000_000L);
+        c.read(harvest(10));
+        clock(task, 12, 17_000_000L); // one tick at 10 ms, 7 ms after it
+        clock(task, 13, 0);
+        StackSamples s = harvest(10, 12, 99);
+        c.read(s);
+        assertEquals(17_000_000L, s.threadCpuNanos(12));
+        assertEquals(StackSamples.CPU_ENDED, s.threadCpuNanos(99), "gone before its first reading: ended");
+    }
+
+    @Test
+    void aHarvestWithoutSamplesMovesNoReadingItsSpanGoesOnToTheNext(@TempDir Path task) throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        clock(task, 10, 10_000_000L);
+        c.read(harvest(10));
+        clock(task, 10, 20_000_000L);
+        c.read(new StackSamples(10_000_000L, true));
+        clock(task, 10, 30_000_000L);
+        StackSamples s = harvest(10);
+        c.read(s);
+        assertEquals(20_000_000L, s.threadCpuNanos(10));
+    }
+
+    @Test
+    void afterAHarvestOverTheCapEveryReadingStartsAfresh(@TempDir Path task) throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        clock(task, 10, 1_000_000L);
+        c.read(harvest(10));
+        long[] many = new long[ThreadClocks.MAX_THREADS + 1];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = 1000 + i;
+            clock(task, many[i], 1_000_000L);
+        }
+        many[0] = 10;
+        clock(task, 10, 500_000_000L);
+        c.read(harvest(many));
+        clock(task, 10, 510_000_000L);
+        StackSamples s = harvest(10);
+        c.read(s);
+        assertEquals(15_000_000L, s.threadCpuNanos(10),
+                "not 509 ms since the reading before the harvest that was paid by count");
+    }
+
+    @Test
+    void aClockThatWentBackIsANewThreadWithAReusedIdAndIsPaidItsOwnClock(@TempDir Path task) throws IOException {
         ThreadClocks c = new ThreadClocks(task);
         clock(task, 10, 500_000_000L);
         c.read(harvest(10));
-        clock(task, 10, 20_000_000L);
+        clock(task, 10, 12_000_000L);
         StackSamples s = harvest(10);
         c.read(s);
-        assertEquals(StackSamples.CPU_UNKNOWN, s.threadCpuNanos(10));
+        assertEquals(12_000_000L, s.threadCpuNanos(10), "a new thread: its whole clock, not 12 - 500 ms");
     }
 
     @Test
