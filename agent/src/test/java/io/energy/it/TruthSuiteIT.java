@@ -84,8 +84,9 @@ class TruthSuiteIT {
                     + "dedicated=true +5.9-6.8 points: a blocked interval's energy waits for the next samples, compute's. "
                     + "main b16a1b5 (start-up CPU to its threads): estimated -1.8/+0.6 points, replay +6.8/+5.1 against "
                     + "the per-second truth: a harvest (1, 2, 4 s apart) pools its intervals' energy over its samples. "
-                    + "main afdc1c0 (each sampled thread paid its own CPU, the rest to (unattributed)): paired runs, "
-                    + "replay +2.1 to +4.5 (before +3.4 to +6.5), estimated -2.5 to +1.5 (before +1.0 to +2.4)",
+                    + "main dd2d728 (each sampled thread paid its own CPU, the rest to (unattributed)): 4 paired runs, "
+                    + "replay -0.8 to +4.7, mean +2.7 (before +4.6 to +5.3), estimated -1.3 to +0.5 (before -1.5 to "
+                    + "+1.9); in the suite's run all four compute checks within 2 points",
             "c-virtual", "main b5cc465: no options/estimated light 23.4% true, 25.8% given (2.5 points): ~250 samples "
                     + "a run at the default 10 ms, 1 sigma ~2.7 points",
             "d-bursts", "main b5cc465: under constant power burst 64.8% true, 79.0% given (include) and 73.7%/88.7% "
