@@ -264,6 +264,12 @@ class StackAttributionTest {
         assertEquals(0, caller.selfVariance[0], "the caller itself has no self samples");
     }
 
+    /** Adds {@code count} samples of thread {@code tid} in the one-frame stack {@code frame}, and the thread's CPU. */
+    private static void sampled(StackSamples s, int frame, long count, long tid, long cpuNanos) {
+        s.add(new Stack(ThreadKind.JAVA, new int[]{frame}), count, tid);
+        s.setThreadCpu(tid, cpuNanos);
+    }
+
     private static IntervalInput spanOf(long start, long nanoJoules, long processCpu, StackSamples s) {
         return new IntervalInput(start, start + 100_000_000L, new long[]{nanoJoules}, processCpu,
                 processCpu, 0, new double[]{Double.NaN}, PERIOD, List.of(), s);
@@ -304,12 +310,9 @@ class StackAttributionTest {
     void threadsThatEndedShareWhatTheProcessClockLeavesWhenItIsLessThanHalfAPeriodEach() {
         EnergyLedger l = ledger(1);
         StackSamples s = new StackSamples(PERIOD, true);
-        s.add(new Stack(ThreadKind.JAVA, new int[]{4}), 2, 20);
-        s.setThreadCpu(20, StackSamples.CPU_ENDED);
-        s.add(new Stack(ThreadKind.JAVA, new int[]{5}), 2, 21);
-        s.setThreadCpu(21, StackSamples.CPU_ENDED);
-        s.add(new Stack(ThreadKind.JAVA, new int[]{6}), 5, 22);
-        s.setThreadCpu(22, 50_000_000L);
+        sampled(s, 4, 2, 20, StackSamples.CPU_ENDED);
+        sampled(s, 5, 2, 21, StackSamples.CPU_ENDED);
+        sampled(s, 6, 5, 22, 50_000_000L);
         // 100 ms of process CPU: 20 + 20 + 50 paid, 10 left: 5 ms to each ended thread, none to (unattributed).
         l.apply(spanOf(0, 1_000_000_000L, 100_000_000L, s));
         assertEquals(250_000_000L, path(l, 4).selfNanoJoules[0]);
@@ -318,12 +321,9 @@ class StackAttributionTest {
         assertEquals(0, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
         assertEquals(0, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfVariance[0], "no rest, no bound for one");
         StackSamples t = new StackSamples(PERIOD, true);
-        t.add(new Stack(ThreadKind.JAVA, new int[]{7}), 2, 30);
-        t.setThreadCpu(30, StackSamples.CPU_ENDED);
-        t.add(new Stack(ThreadKind.JAVA, new int[]{8}), 2, 31);
-        t.setThreadCpu(31, StackSamples.CPU_ENDED);
-        t.add(new Stack(ThreadKind.JAVA, new int[]{9}), 5, 32);
-        t.setThreadCpu(32, 50_000_000L);
+        sampled(t, 7, 2, 30, StackSamples.CPU_ENDED);
+        sampled(t, 8, 2, 31, StackSamples.CPU_ENDED);
+        sampled(t, 9, 5, 32, 50_000_000L);
         // 96 ms: 6 left, 3 ms each.
         l.apply(spanOf(100_000_000L, 960_000_000L, 96_000_000L, t));
         assertEquals(230_000_000L, path(l, 7).selfNanoJoules[0]);
@@ -335,18 +335,14 @@ class StackAttributionTest {
     void whereTheProcessClockWasNotReadAHarvestWithThreadClocksIsSplitByCount() {
         EnergyLedger l = ledger(1);
         StackSamples s = new StackSamples(PERIOD, true);
-        s.add(new Stack(ThreadKind.JAVA, new int[]{1}), 6, 7);
-        s.setThreadCpu(7, 30_000_000L);
-        s.add(new Stack(ThreadKind.JAVA, new int[]{2}), 6, 8);
-        s.setThreadCpu(8, 90_000_000L);
+        sampled(s, 1, 6, 7, 30_000_000L);
+        sampled(s, 2, 6, 8, 90_000_000L);
         l.apply(spanOf(0, 1_000_000_000L, -1, s));
         assertEquals(500_000_000L, path(l, 1).selfNanoJoules[0]);
         assertEquals(500_000_000L, path(l, 2).selfNanoJoules[0]);
         StackSamples t = new StackSamples(PERIOD, true);
-        t.add(new Stack(ThreadKind.JAVA, new int[]{1}), 6, 7);
-        t.setThreadCpu(7, 30_000_000L);
-        t.add(new Stack(ThreadKind.JAVA, new int[]{2}), 6, 8);
-        t.setThreadCpu(8, 90_000_000L);
+        sampled(t, 1, 6, 7, 30_000_000L);
+        sampled(t, 2, 6, 8, 90_000_000L);
         l.apply(spanOf(100_000_000L, 1_000_000_000L, 120_000_000L, t));
         assertEquals(750_000_000L, path(l, 1).selfNanoJoules[0], "with the process clock: 30 against 90 ms");
         assertEquals(1_250_000_000L, path(l, 2).selfNanoJoules[0]);
@@ -356,10 +352,8 @@ class StackAttributionTest {
     void aThreadThatEndedIsPaidItsSamplesAndHalfAPeriodForTheCpuAfterItsLastTick() {
         EnergyLedger l = ledger(1);
         StackSamples s = new StackSamples(PERIOD, true);
-        s.add(new Stack(ThreadKind.JAVA, new int[]{4}), 3, 20);
-        s.setThreadCpu(20, StackSamples.CPU_ENDED);
-        s.add(new Stack(ThreadKind.JAVA, new int[]{5}), 6, 21);
-        s.setThreadCpu(21, 60_000_000L);
+        sampled(s, 4, 3, 20, StackSamples.CPU_ENDED);
+        sampled(s, 5, 6, 21, 60_000_000L);
         l.apply(spanOf(0, 1_000_000_000L, 100_000_000L, s));
         assertEquals(350_000_000L, path(l, 4).selfNanoJoules[0], "30 ms of ticks and 5 ms after the last");
         assertEquals(600_000_000L, path(l, 5).selfNanoJoules[0]);
@@ -370,14 +364,12 @@ class StackAttributionTest {
     void threadClocksReadingBeyondTheProcessClocksStepAreTakenFromTheNextHarvestsRest() {
         EnergyLedger l = ledger(1);
         StackSamples a = new StackSamples(PERIOD, true);
-        a.add(new Stack(ThreadKind.JAVA, new int[]{1}), 11, 7);
-        a.setThreadCpu(7, 110_000_000L); // the process clock read 100 ms: one 10 ms step behind
+        sampled(a, 1, 11, 7, 110_000_000L); // the process clock read 100 ms: one 10 ms step behind
         l.apply(spanOf(0, 1_000_000_000L, 100_000_000L, a));
         assertEquals(1_000_000_000L, path(l, 1).selfNanoJoules[0]);
         assertEquals(0, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
         StackSamples b = new StackSamples(PERIOD, true);
-        b.add(new Stack(ThreadKind.JAVA, new int[]{1}), 8, 7);
-        b.setThreadCpu(7, 80_000_000L);
+        sampled(b, 1, 8, 7, 80_000_000L);
         l.apply(spanOf(100_000_000L, 1_000_000_000L, 100_000_000L, b));
         // The rest is 100 ms less the thread's 80 and the 10 the last span over-read: 10 against 80. (Over both
         // spans the thread used 190 of 200 ms and is paid 1.889 of 2 J; without the carry it would be 1.8 J.)
@@ -392,8 +384,7 @@ class StackAttributionTest {
         l.apply(spanOf(0, 1_000_000_000L, 50_000_000L, null));
         l.apply(spanOf(100_000_000L, 1_000_000_000L, 50_000_000L, null));
         StackSamples s = new StackSamples(PERIOD, true);
-        s.add(new Stack(ThreadKind.JAVA, new int[]{1}), 12, 7);
-        s.setThreadCpu(7, 120_000_000L);
+        sampled(s, 1, 12, 7, 120_000_000L);
         l.apply(spanOf(200_000_000L, 1_000_000_000L, 50_000_000L, s));
         assertEquals(2_400_000_000L, path(l, 1).selfNanoJoules[0], "120 of 150 ms");
         assertEquals(600_000_000L, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
@@ -414,8 +405,7 @@ class StackAttributionTest {
         EnergyLedger l = ledger(1);
         l.apply(spanOf(0, 1_000_000_000L, 50_000_000L, new StackSamples(PERIOD, true)));
         StackSamples s = new StackSamples(PERIOD, true);
-        s.add(new Stack(ThreadKind.JAVA, new int[]{1}), 8, 7);
-        s.setThreadCpu(7, 80_000_000L); // the thread's clock moved over both spans, as the readings did not move
+        sampled(s, 1, 8, 7, 80_000_000L); // the thread's clock moved over both spans, as the readings did not move
         l.apply(spanOf(100_000_000L, 1_000_000_000L, 50_000_000L, s));
         assertEquals(1_600_000_000L, path(l, 1).selfNanoJoules[0], "80 of the two spans' 100 ms");
         assertEquals(400_000_000L, l.bucketNode(LedgerNode.UNINSTRUMENTED).selfNanoJoules[0]);
@@ -425,10 +415,8 @@ class StackAttributionTest {
     void aThreadPaidMorePerSampleThanAnotherHasTheWiderBoundPerSample() {
         EnergyLedger l = ledger(1);
         StackSamples s = new StackSamples(PERIOD, true);
-        s.add(new Stack(ThreadKind.JAVA, new int[]{1}), 2, 7);
-        s.setThreadCpu(7, 40_000_000L);
-        s.add(new Stack(ThreadKind.JAVA, new int[]{2}), 8, 8);
-        s.setThreadCpu(8, 60_000_000L);
+        sampled(s, 1, 2, 7, 40_000_000L);
+        sampled(s, 2, 8, 8, 60_000_000L);
         l.apply(spanOf(0, 1_000_000_000L, 100_000_000L, s));
         assertEquals(400_000_000L, path(l, 1).selfNanoJoules[0]);
         // 0.2 J per sample for thread 7, 0.075 J for thread 8: each its own run's ends (one sample) at its own rate.

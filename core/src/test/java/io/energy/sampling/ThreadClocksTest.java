@@ -20,6 +20,22 @@ class ThreadClocksTest {
         Files.writeString(d.resolve("schedstat"), nanos + " 0 0\n");
     }
 
+    /** Threads 100, 101, ... with their clocks at {@code nanos}. */
+    private static long[] threads(Path task, int count, long nanos) throws IOException {
+        long[] tids = new long[count];
+        for (int i = 0; i < count; i++) {
+            tids[i] = 100 + i;
+        }
+        clocks(task, tids, nanos);
+        return tids;
+    }
+
+    private static void clocks(Path task, long[] tids, long nanos) throws IOException {
+        for (long t : tids) {
+            clock(task, t, nanos);
+        }
+    }
+
     private static StackSamples harvest(long... tids) {
         StackSamples s = new StackSamples(10_000_000L, true);
         for (long t : tids) {
@@ -105,15 +121,9 @@ class ThreadClocksTest {
     @Test
     void aHarvestThatNamesExactlyTheCapIsRead(@TempDir Path task) throws IOException {
         ThreadClocks c = new ThreadClocks(task);
-        long[] tids = new long[ThreadClocks.MAX_THREADS];
-        for (int i = 0; i < tids.length; i++) {
-            tids[i] = 100 + i;
-            clock(task, tids[i], 1_000_000L);
-        }
+        long[] tids = threads(task, ThreadClocks.MAX_THREADS, 1_000_000L);
         c.read(harvest(tids));
-        for (long t : tids) {
-            clock(task, t, 4_000_000L);
-        }
+        clocks(task, tids, 4_000_000L);
         StackSamples s = harvest(tids);
         c.read(s);
         assertEquals(3_000_000L, s.threadCpuNanos(tids[tids.length - 1]));
@@ -176,11 +186,7 @@ class ThreadClocksTest {
         ThreadClocks c = new ThreadClocks(task);
         clock(task, 10, 1_000_000L);
         c.read(harvest(10));
-        long[] many = new long[ThreadClocks.MAX_THREADS + 1];
-        for (int i = 0; i < many.length; i++) {
-            many[i] = 1000 + i;
-            clock(task, many[i], 1_000_000L);
-        }
+        long[] many = threads(task, ThreadClocks.MAX_THREADS + 1, 1_000_000L);
         many[0] = 10;
         clock(task, 10, 500_000_000L);
         c.read(harvest(many));
@@ -216,15 +222,9 @@ class ThreadClocksTest {
     @Test
     void aHarvestThatNamesMoreThreadsThanTheCapIsNotRead(@TempDir Path task) throws IOException {
         ThreadClocks c = new ThreadClocks(task);
-        long[] tids = new long[ThreadClocks.MAX_THREADS + 1];
-        for (int i = 0; i < tids.length; i++) {
-            tids[i] = 100 + i;
-            clock(task, tids[i], 1_000_000L);
-        }
+        long[] tids = threads(task, ThreadClocks.MAX_THREADS + 1, 1_000_000L);
         c.read(harvest(tids));
-        for (long t : tids) {
-            clock(task, t, 2_000_000L);
-        }
+        clocks(task, tids, 2_000_000L);
         StackSamples s = harvest(tids);
         c.read(s);
         assertFalse(s.hasThreadCpu());
