@@ -511,7 +511,7 @@ public final class EnergyLedger {
         List<InclusiveCount> inclusive = inclusiveCounts(s, nodes, group);
         // Where the sampled threads' clocks were read, each stack is paid for its thread's CPU, and the process's
         // CPU that no sampled thread used (last slot) goes to no method; else by count.
-        long[] pay = cpuWeights(s, w, pendingCpuNanos);
+        long[] pay = cpuWeights(s, w, group, pendingCpuNanos);
         for (int d = 0; d < pending.length; d++) {
             long energy = pending[d];
             if (energy == 0) {
@@ -529,7 +529,7 @@ public final class EnergyLedger {
                 // is no method's; its bound is the process clock's step at each end of the span.
                 long restPart = parts[n];
                 sampled = energy - restPart;
-                double perNs = (double) energy / Math.max(1, pendingCpuAtHarvest);
+                double perNs = (double) energy / Math.max(1, pendingCpuNanos);
                 double v = perNs * perNs * TickedClockError.PROCESS_CLOCK_TICK_NANOS
                         * (double) TickedClockError.PROCESS_CLOCK_TICK_NANOS / 6
                         + bucketGrainVariance(grain, restPart, energy);
@@ -538,12 +538,12 @@ public final class EnergyLedger {
                 uninstrumented.inclusiveVariance[d] += v;
             }
             // A thread paid by its clock has its own energy per sample: the split inside it is chance at that rate.
-            Map<Long, long[]> threadEnergy = pay == null ? null : energyByThread(s, parts);
+            Map<Long, Long> threadEnergy = pay == null ? null : energyByThread(s, parts);
             for (int i = 0; i < n; i++) {
                 LedgerNode node = nodes[i];
                 double grainJ = grain * parts[i] / Math.max(1, energy);
-                double v = sampledVariance(scaledEnergyOf(threadEnergy, s.thread(i), sampled, total), w[i], group[i],
-                        total, grainJ);
+                double v = sampledVariance(scaledEnergyOf(threadEnergy, s.thread(i), group[i], sampled, total), w[i],
+                        group[i], total, grainJ);
                 if (node.isBucket()) {
                     node.selfNanoJoules[d] += parts[i];
                     node.selfVariance[d] += v;
@@ -553,8 +553,9 @@ public final class EnergyLedger {
             }
             for (InclusiveCount c : inclusive) {
                 double grainJ = grain * c.samples / Math.max(1, total);
-                c.node.inclusiveVariance[d] += sampledVariance(scaledEnergyOf(threadEnergy, c.thread, sampled, total),
-                        c.samples, c.groupSamples, total, grainJ);
+                c.node.inclusiveVariance[d] += sampledVariance(
+                        scaledEnergyOf(threadEnergy, c.thread, c.groupSamples, sampled, total), c.samples,
+                        c.groupSamples, total, grainJ);
             }
             pending[d] = 0;
             pendingGrainJoules[d] = 0;
@@ -562,9 +563,6 @@ public final class EnergyLedger {
         pendingSince = -1;
         countStackTime(s);
     }
-
-    /** {@link #pendingCpuNanos} as the last {@link #cpuWeights} took it (the span its rest was found in). */
-    private long pendingCpuAtHarvest;
 
     /**
      * What each stack of a harvest is paid for, in CPU nanoseconds, with one more slot for the process's CPU that
@@ -578,44 +576,32 @@ public final class EnergyLedger {
      *   <li>The rest: the process's CPU over the span minus all that. The process clock moves in 10 ms steps,
      *   so where the threads' clocks read more than it, the excess is taken from the next harvest's rest.</li>
      * </ul>
+     *
+     * @param threadSamples per stack, its thread's samples in the harvest ({@link #sampleGroups})
      */
-    private long[] cpuWeights(io.energy.sampling.StackSamples s, long[] counts, long processCpu) {
-        pendingCpuAtHarvest = processCpu;
+    private long[] cpuWeights(io.energy.sampling.StackSamples s, long[] counts, long[] threadSamples,
+                              long processCpu) {
         if (!s.perThreadClocks() || !s.hasThreadCpu() || processCpu <= 0) {
             stackDeficitNanos = 0;
             return null;
         }
         int n = s.size();
         long period = s.periodNanos();
-        Map<Long, long[]> byThread = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            if (s.thread(i) != io.energy.sampling.StackSamples.NO_THREAD) {
-                byThread.computeIfAbsent(s.thread(i), k -> new long[1])[0] += counts[i];
-            }
-        }
         long[] pay = new long[n + 1];
         long paid = 0;
-        int ended = 0;
-        for (long tid : byThread.keySet()) {
-            if (s.threadCpuNanos(tid) == io.energy.sampling.StackSamples.CPU_ENDED) {
-                ended++;
-            }
-        }
         for (int i = 0; i < n; i++) {
-            long tid = s.thread(i);
-            long cpu = tid == io.energy.sampling.StackSamples.NO_THREAD ? io.energy.sampling.StackSamples.CPU_UNKNOWN
-                    : s.threadCpuNanos(tid);
-            pay[i] = cpu >= 0 ? Math.round((double) cpu * counts[i] / byThread.get(tid)[0]) : counts[i] * period;
+            // A sample without a thread has no clock: CPU_UNKNOWN, one period a sample.
+            long cpu = s.threadCpuNanos(s.thread(i));
+            pay[i] = cpu >= 0 ? Math.round((double) cpu * counts[i] / threadSamples[i]) : counts[i] * period;
             paid += pay[i];
         }
         long rest = processCpu - paid - stackDeficitNanos;
+        int ended = s.endedThreads();
         if (ended > 0 && rest > 0) {
             long tail = Math.min(period / 2, rest / ended);
             for (int i = 0; i < n; i++) {
-                long tid = s.thread(i);
-                if (tid != io.energy.sampling.StackSamples.NO_THREAD
-                        && s.threadCpuNanos(tid) == io.energy.sampling.StackSamples.CPU_ENDED) {
-                    long add = Math.round((double) tail * counts[i] / byThread.get(tid)[0]);
+                if (s.threadCpuNanos(s.thread(i)) == io.energy.sampling.StackSamples.CPU_ENDED) {
+                    long add = Math.round((double) tail * counts[i] / threadSamples[i]);
                     pay[i] += add;
                     rest -= add;
                 }
@@ -723,26 +709,25 @@ public final class EnergyLedger {
     private record InclusiveCount(LedgerNode node, long samples, long groupSamples, long thread) {
     }
 
-    /** Per thread of a harvest: the energy its stacks got ({@code parts}) and its samples. */
-    private static Map<Long, long[]> energyByThread(io.energy.sampling.StackSamples s, long[] parts) {
-        Map<Long, long[]> out = new HashMap<>();
+    /** Per thread of a harvest: the energy its stacks got ({@code parts}). */
+    private static Map<Long, Long> energyByThread(io.energy.sampling.StackSamples s, long[] parts) {
+        Map<Long, Long> out = new HashMap<>();
         for (int i = 0; i < s.size(); i++) {
             if (s.thread(i) != io.energy.sampling.StackSamples.NO_THREAD) {
-                long[] e = out.computeIfAbsent(s.thread(i), k -> new long[2]);
-                e[0] += parts[i];
-                e[1] += s.count(i);
+                out.merge(s.thread(i), parts[i], Long::sum);
             }
         }
         return out;
     }
 
     /**
-     * The energy that, spread over a harvest's {@code total} samples, gives one sample of {@code thread} its energy:
-     * {@link #sampledVariance} takes one sample's energy as energy / total.
+     * The energy that, spread over a harvest's {@code total} samples, gives one sample of {@code thread} (of its
+     * {@code threadSamples}) its energy: {@link #sampledVariance} takes one sample's energy as energy / total.
      */
-    private static double scaledEnergyOf(Map<Long, long[]> byThread, long thread, long sampled, long total) {
-        long[] e = byThread == null ? null : byThread.get(thread);
-        return e == null || e[1] <= 0 ? sampled : (double) e[0] / e[1] * total;
+    private static double scaledEnergyOf(Map<Long, Long> byThread, long thread, long threadSamples, long sampled,
+                                         long total) {
+        Long e = byThread == null ? null : byThread.get(thread);
+        return e == null || threadSamples <= 0 ? sampled : (double) e / threadSamples * total;
     }
 
     /**
@@ -786,16 +771,11 @@ public final class EnergyLedger {
         if (!s.perThreadClocks()) {
             return out;
         }
-        Map<Long, long[]> byThread = new HashMap<>();
+        Map<Long, Long> byThread = s.samplesByThread();
         for (int i = 0; i < s.size(); i++) {
-            if (s.thread(i) != io.energy.sampling.StackSamples.NO_THREAD) {
-                byThread.computeIfAbsent(s.thread(i), k -> new long[1])[0] += s.count(i);
-            }
-        }
-        for (int i = 0; i < s.size(); i++) {
-            long[] t = byThread.get(s.thread(i));
+            Long t = byThread.get(s.thread(i));
             if (t != null) {
-                out[i] = t[0];
+                out[i] = t;
             }
         }
         return out;

@@ -63,6 +63,17 @@ public final class StackSamples {
         return threads[i];
     }
 
+    /** The samples of each thread the harvest names (samples without a thread are left out). */
+    public java.util.Map<Long, Long> samplesByThread() {
+        java.util.Map<Long, Long> out = new java.util.HashMap<>();
+        for (int i = 0; i < stacks.size(); i++) {
+            if (threads[i] != NO_THREAD) {
+                out.merge(threads[i], counts[i], Long::sum);
+            }
+        }
+        return out;
+    }
+
     /** Whether each thread was sampled on its own CPU clock (see the constructor). */
     public boolean perThreadClocks() {
         return perThreadClocks;
@@ -104,6 +115,11 @@ public final class StackSamples {
             threadCpu = new java.util.HashMap<>();
         }
         threadCpu.put(thread, nanos);
+    }
+
+    /** How many threads had ended when the harvest read their clocks ({@link #CPU_ENDED}). */
+    public int endedThreads() {
+        return threadCpu == null ? 0 : (int) threadCpu.values().stream().filter(v -> v == CPU_ENDED).count();
     }
 
     /** Whether any thread's CPU was read for this harvest. */

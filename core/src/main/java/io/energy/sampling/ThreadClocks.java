@@ -65,12 +65,7 @@ public final class ThreadClocks {
     public void read(StackSamples s) {
         harvests++;
         boolean first = harvests == 1;
-        Map<Long, long[]> named = new HashMap<>();
-        for (int i = 0; i < s.size(); i++) {
-            if (s.thread(i) != StackSamples.NO_THREAD) {
-                named.computeIfAbsent(s.thread(i), k -> new long[1])[0] += s.count(i);
-            }
-        }
+        Map<Long, Long> named = s.samplesByThread();
         if (!available || named.isEmpty()) {
             return;
         }
@@ -94,7 +89,7 @@ public final class ThreadClocks {
         long period = s.periodNanos();
         for (long tid : toRead) {
             long now = ThreadCpuSnapshot.schedstatCpuNanos(taskDir.resolve(Long.toString(tid)).resolve("schedstat"));
-            long[] samples = named.get(tid);
+            Long samples = named.get(tid);
             long[] before = last.get(tid);
             if (now < 0) {
                 // Gone: the thread ended after its last tick.
@@ -113,7 +108,7 @@ public final class ThreadClocks {
                 s.setThreadCpu(tid, now - before[0]);
             } else {
                 // First reading (or a clock that went back: a new thread with a reused id).
-                long ticks = samples[0] * period;
+                long ticks = samples * period;
                 s.setThreadCpu(tid, now < ticks + period ? now : ticks + period / 2);
             }
         }
