@@ -231,6 +231,27 @@ class ThreadClocksTest {
     }
 
     @Test
+    void aRecentThreadLeftUnreadBecauseTheCapIsFullIsForgottenNotPaidForSeveralSpansLater(@TempDir Path task)
+            throws IOException {
+        ThreadClocks c = new ThreadClocks(task);
+        long[] first = threads(task, ThreadClocks.MAX_THREADS, 1_000_000L); // 100..227
+        first[0] = 10;
+        clock(task, 10, 1_000_000L);
+        c.read(harvest(first));
+        long[] others = new long[ThreadClocks.MAX_THREADS];
+        for (int i = 0; i < others.length; i++) {
+            others[i] = 1000 + i;
+        }
+        clocks(task, others, 1_000_000L);
+        c.read(harvest(others)); // the cap is full with the threads it names: thread 10 is not read
+        clock(task, 10, 500_000_000L);
+        StackSamples s = harvest(10);
+        c.read(s);
+        assertEquals(15_000_000L, s.threadCpuNanos(10),
+                "read afresh (its sample and half a period), not the 499 ms since a reading two spans back");
+    }
+
+    @Test
     void thisProcessesOwnClocksAreRead() {
         ThreadClocks c = new ThreadClocks();
         long[] self = ThreadCpuSnapshot.currentThread();
